@@ -1,0 +1,3 @@
+"""Checks for notebook neural_networks (declared on helpers.checks.engine)."""
+
+__all__: list[str] = []

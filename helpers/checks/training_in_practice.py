@@ -1,0 +1,3 @@
+"""Checks for notebook training_in_practice (declared on helpers.checks.engine)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""Figures for the digits part of the series."""
+
+__all__: list[str] = []

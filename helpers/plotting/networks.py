@@ -1,0 +1,3 @@
+"""Figures for the networks part of the series."""
+
+__all__: list[str] = []
