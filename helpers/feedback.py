@@ -188,6 +188,14 @@ def format_value(value: Any, max_items: int = 12) -> str:
             return f"array {shape_text(value.shape)} {value.dtype} starting {flat[:-1]}, ...]"
         if isinstance(value, float | np.floating):
             return f"{float(value):.6g}"
+        if isinstance(value, list | tuple) and any(
+            isinstance(v, np.ndarray | list | tuple) for v in value
+        ):
+            # nested containers (a list of weight matrices, of (X, y) batches): one item each
+            opening, closing = ("[", "]") if isinstance(value, list) else ("(", ")")
+            shown = [format_value(v, max_items) for v in value[:4]]
+            more = f", ... ({len(value)} items)" if len(value) > 4 else ""
+            return opening + ", ".join(shown) + more + closing
         if isinstance(value, list | tuple) and len(value) > max_items:
             start = format_value(value[:3])[:-1]
             return f"{type(value).__name__} of {len(value)} starting {start}, ...]"

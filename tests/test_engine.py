@@ -312,3 +312,18 @@ def test_check_function_metadata(name):
     check = check_mse if name == "mse_loss" else check_residuals
     assert check.__name__ == f"check_{name}" and check.exercise.name == name
     assert "Returns" in check.__doc__
+
+
+def test_missing_return_with_tuple_outputs():
+    check = make_check(Exercise("pair", lambda x: (x, [1.0]), [Case("x", (np.ones(2),))],
+                                outputs=("w", "losses")))
+    result = check(lambda x: None)
+    assert not result and "is None" in result.message and "`return`" in result.message
+
+
+def test_plotting_exports_every_topic_module():
+    from helpers import plotting
+
+    assert {"plot_decision_boundary", "LiveFigure"} <= set(plotting.__all__)
+    assert all(hasattr(plotting, name) for name in plotting.__all__)
+    assert len(plotting.__all__) == len(set(plotting.__all__))

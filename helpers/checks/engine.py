@@ -133,6 +133,14 @@ class Exercise:
         Shown when an input was modified in place.
     allow_warnings : bool
         Whether numpy warnings (overflow, divide by zero...) are tolerated.
+    warning_hints : mapping of str to str
+        Exercise-specific hints for numpy warnings, keyed by a phrase of the warning's message
+        (``"overflow"``, ``"divide by zero"``, ``"invalid value"``); the engine's generic hint is
+        the fallback.
+    diagnoses : sequence of (predicate, hint)
+        ``predicate(got, *args, **kwargs) -> bool`` on a wrong (prepared) result, for mistakes
+        that can be written in many ways (so no single wrong implementation reproduces them);
+        consulted after the mistake catalogue, before the generic hints.
     arg_names : tuple of str, optional
         Argument names for the feedback; by default read from ``reference``'s signature.
     seed : int
@@ -149,6 +157,8 @@ class Exercise:
     hint: str | None = None
     mutation_hint: str | None = None
     allow_warnings: bool = False
+    warning_hints: Mapping[str, str] = field(default_factory=dict)
+    diagnoses: Sequence[tuple[Callable[..., bool], str]] = ()
     arg_names: tuple[str, ...] | None = None
     seed: int = 0
 
@@ -223,7 +233,7 @@ class Exercise:
         if outcome.not_implemented:
             return "not implemented", ""
         if outcome.error is not None:
-            return "failed", self._describe_exception(outcome, names)
+            return "failed", self._describe_exception(outcome, names, case)
         if outcome.warnings and not self.allow_warnings:
             return "failed", (
                 f"    numpy warned: {'; '.join(outcome.warnings)}\n"
@@ -259,6 +269,8 @@ class Exercise:
         return "failed", self._describe_mismatch(mismatch, outcome, case, expected)
 
     def _compare(self, got: Any, expected: Any) -> Mismatch | None:
+        if got is None and expected is not None:
+            return Mismatch("none", "the result", "the result is None.", got, expected)
         if self.outputs and isinstance(expected, tuple):
             count = len(self.outputs)
             if not isinstance(got, tuple | list) or len(got) != count:
@@ -278,9 +290,11 @@ class Exercise:
             return None
         return compare(got, expected, self.tolerance)
 
-    def _describe_exception(self, outcome: Outcome, names: list[str]) -> str:
+    def _describe_exception(self, outcome: Outcome, names: list[str], case: Case) -> str:
         text = f"    your function raised {describe_error(outcome)}"
-        hint = None
+        hint = self._mistake_raising_like(outcome.error, case)
+        if hint:
+            return text + f"\n    hint: {hint}"
         if isinstance(outcome.error, TypeError | ValueError) and names:
             hint = (
                 f"the check calls `{self.name}({', '.join(names)})` with the shapes above: "
@@ -293,9 +307,24 @@ class Exercise:
             )
         return text + (f"\n    hint: {hint}" if hint else "")
 
+    def _mistake_raising_like(self, error: BaseException, case: Case) -> str | None:
+        """The hint of a catalogued mistake that raises the same exception on this case."""
+        for mistake in self.mistakes:
+            wrong = call_guarded(
+                mistake.fn, snapshot(case.args), snapshot(dict(case.kwargs)), self.prepare
+            )
+            if type(wrong.error) is type(error) and str(wrong.error) == str(error):
+                return mistake.hint
+        return None
+
     def hint_for_warning(self, outcome: Outcome) -> str:
         """Hint for a numpy warning (overflow in exp, log of 0...)."""
         text = " ".join(outcome.warnings)
+        specific = dict.fromkeys(
+            hint for phrase, hint in self.warning_hints.items() if phrase in text
+        )
+        if specific:
+            return " Also: ".join(specific)
         if "overflow" in text:
             return (
                 "exp of a large number overflows: rewrite the formula so that exp only sees "
@@ -336,6 +365,12 @@ class Exercise:
                 and self._compare(got, wrong.value) is None
             ):
                 return mistake.hint
+        for predicate, hint in self.diagnoses:
+            try:
+                if predicate(got, *snapshot(case.args), **snapshot(dict(case.kwargs))):
+                    return hint
+            except Exception:  # a diagnosis is a bonus: an odd result must not break feedback
+                continue
         return None
 
     def _describe_inputs(self, case: Case) -> str:

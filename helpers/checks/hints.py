@@ -73,6 +73,9 @@ def _value_hint(got: Any, expected: Any, n: int | None) -> str | None:
     mask = np.abs(e) > 1e-12
     if not mask.any():
         return None
+    if np.all(g == 0):
+        return ("your result is all zeros: is a term missing, or is an array created with "
+                "np.zeros but never filled in?")
     ratios = g[mask] / e[mask]
     ratio = float(np.median(ratios))
     if np.allclose(g, ratio * e, rtol=1e-6, atol=1e-12) and abs(ratio - 1) > 1e-6:

@@ -1,0 +1,1 @@
+"""Benchmarks of the workshop: see ``benchmarks/README.md``."""

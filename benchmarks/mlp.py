@@ -1,0 +1,262 @@
+"""The digits MLP's training step against its floor and against PyTorch; time to accuracy.
+
+The step measured is :func:`helpers.reference.training_in_practice.sgd_step`, the one notebook 05
+trains the digits classifier with (forward, backward and update of a softmax MLP). Its *floor*
+is the same step's matrix products alone, with the same shapes, into preallocated arrays: what
+any implementation of the step must at least compute.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from helpers.data import load_digits
+from helpers.reference import training_in_practice as tip
+
+#: The digits network of notebook 05 (64 inputs, its hidden sizes, 10 softmax outputs).
+HIDDEN_SIZES = (128,)
+ACTIVATION = "relu"
+LEARNING_RATE = 0.3
+LAM = 3e-4
+SPLIT_SEED = 42  # notebook 05's train/validation/test split
+BATCH_SIZES = (32, 256, None)  # None: the full training set
+STEPS_PER_REPEAT = {32: 400, 256: 100, None: 20}
+SEED = 0
+
+
+def digits_split() -> tuple[np.ndarray, ...]:
+    """Notebook 05's split of the digits scaled to [0, 1]: train, validation and test sets.
+
+    Returns
+    -------
+    X_train (1078, 64), y_train, X_val (359, 64), y_val, X_test (360, 64), y_test
+    """
+    X, y = load_digits()
+    rng = np.random.default_rng(SPLIT_SEED)
+    X_rest, y_rest, X_test, y_test = tip.train_validation_split(X / 16.0, y, 0.2, rng)
+    X_train, y_train, X_val, y_val = tip.train_validation_split(X_rest, y_rest, 0.25, rng)
+    return X_train, y_train, X_val, y_val, X_test, y_test
+
+
+def digits_training_set() -> tuple[np.ndarray, np.ndarray]:
+    """The training part of :func:`digits_split`."""
+    X_train, y_train, *_ = digits_split()
+    return X_train, y_train
+
+
+def _batches(X: np.ndarray, y: np.ndarray, batch: int | None, count: int):
+    """``count`` batches (cycling over seeded permutations), the same for every contender."""
+    size = batch or len(X)
+    rng = np.random.default_rng(SEED)
+    out = []
+    while len(out) < count:
+        order = rng.permutation(len(X))
+        out += [(X[order[i:i + size]], y[order[i:i + size]])
+                for i in range(0, len(X) - size + 1, size)]
+    return out[:count]
+
+
+def _floor_step(shapes: list[tuple[int, int]], batch: int) -> Callable[[], None]:
+    """The step's matrix products alone, into preallocated arrays (no activations, no update)."""
+    rng = np.random.default_rng(SEED)
+    acts = [rng.random((batch, shapes[0][0]))] + [rng.random((batch, d_out))
+                                                  for _, d_out in shapes]
+    weights = [rng.random((d_in, d_out)) for d_in, d_out in shapes]
+    grads = [np.empty((d_in, d_out)) for d_in, d_out in shapes]
+    deltas = [np.empty((batch, d_in)) for d_in, _ in shapes]
+
+    def step() -> None:
+        for layer, W in enumerate(weights):  # forward: a_l @ W_l
+            np.matmul(acts[layer], W, out=acts[layer + 1])
+        delta = acts[-1]
+        for layer in range(len(weights) - 1, -1, -1):  # backward: a^T delta, delta W^T
+            np.matmul(acts[layer].T, delta, out=grads[layer])
+            if layer > 0:
+                np.matmul(delta, weights[layer].T, out=deltas[layer])
+                delta = deltas[layer]
+
+    return step
+
+
+def _median_per_step(run: Callable[[], None], steps: int, repeats: int) -> dict[str, float]:
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - start) / steps)
+    samples.sort()
+    return {"median": samples[len(samples) // 2], "min": samples[0], "max": samples[-1]}
+
+
+def bench_step_vs_floor(repeats: int) -> list[dict[str, Any]]:
+    """Per batch size: time per training step, time of its matrix products, and the ratio."""
+    X, y = digits_training_set()
+    sizes = [X.shape[1], *HIDDEN_SIZES, 10]
+    shapes = list(zip(sizes[:-1], sizes[1:], strict=True))
+    rows = []
+    for batch in BATCH_SIZES:
+        steps = STEPS_PER_REPEAT[batch]
+        batches = _batches(X, y, batch, steps)
+        weights = tip.init_network(sizes, np.random.default_rng(SEED), "he")
+
+        def train(batches=batches, weights=weights) -> None:
+            for X_batch, y_batch in batches:
+                tip.sgd_step(X_batch, y_batch, weights, LEARNING_RATE, ACTIVATION, LAM)
+
+        floor = _floor_step(shapes, len(batches[0][0]))
+
+        def floor_run(floor=floor, steps=steps) -> None:
+            for _ in range(steps):
+                floor()
+
+        train()  # warm-up (allocations, BLAS threads)
+        floor_run()
+        step = _median_per_step(train, steps, repeats)
+        bound = _median_per_step(floor_run, steps, repeats)
+        rows.append({"batch": batch or len(X), "step_ms": step["median"] * 1e3,
+                     "step_min_ms": step["min"] * 1e3, "step_max_ms": step["max"] * 1e3,
+                     "floor_ms": bound["median"] * 1e3, "floor_min_ms": bound["min"] * 1e3,
+                     "floor_max_ms": bound["max"] * 1e3,
+                     "ratio": step["median"] / bound["median"]})
+    return rows
+
+
+def print_step_table(rows: list[dict[str, Any]], print_table: Callable) -> None:
+    """Print the step-vs-floor table."""
+    hidden = "-".join(map(str, HIDDEN_SIZES))
+    print_table(f"MLP training step vs its matrix-product floor (64-{hidden}-10, {ACTIVATION}, "
+                f"float64; aim: ratio <= 1.5 at batch >= 256)", rows,
+                [("batch", "batch"), ("step_ms", "step ms"), ("step_min_ms", "min"),
+                 ("step_max_ms", "max"), ("floor_ms", "floor ms"), ("floor_min_ms", "min"),
+                 ("floor_max_ms", "max"), ("ratio", "step / floor")])
+
+
+def bench_torch(repeats: int) -> dict[str, Any]:
+    """The same steps (network, data, batches, initial weights) in PyTorch on the CPU."""
+    try:
+        import torch
+    except ImportError:
+        print("\n## PyTorch comparison\n\nskipped: torch is not installed "
+              "(`python -m pip install -r benchmarks/requirements.txt`)")
+        return {"skipped": "torch is not installed"}
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", os.cpu_count() or 1)))
+    threads = torch.get_num_threads()
+    torch.manual_seed(SEED)
+    X, y = digits_training_set()
+    sizes = [X.shape[1], *HIDDEN_SIZES, 10]
+    numpy_rows = {row["batch"]: row for row in bench_step_vs_floor(repeats)}
+    rows = []
+    for batch in BATCH_SIZES:
+        steps = STEPS_PER_REPEAT[batch]
+        batches = [(torch.from_numpy(a), torch.from_numpy(b))
+                   for a, b in _batches(X, y, batch, steps)]
+        start_weights = tip.init_network(sizes, np.random.default_rng(SEED), "he")
+        layers = []
+        for W in start_weights:
+            linear = torch.nn.Linear(W.shape[0] - 1, W.shape[1], dtype=torch.float64)
+            with torch.no_grad():
+                linear.weight.copy_(torch.from_numpy(W[:-1].T.copy()))
+                linear.bias.copy_(torch.from_numpy(W[-1].copy()))
+            layers += [linear, torch.nn.ReLU()]
+        model = torch.nn.Sequential(*layers[:-1])
+        # L2 on the weights only, not the biases: the same penalty as l2_penalty
+        optimiser = torch.optim.SGD(
+            [{"params": [m.weight for m in model if hasattr(m, "weight")], "weight_decay": LAM},
+             {"params": [m.bias for m in model if hasattr(m, "bias")], "weight_decay": 0.0}],
+            lr=LEARNING_RATE)
+        loss_fn = torch.nn.CrossEntropyLoss()
+
+        def train(batches=batches, model=model, optimiser=optimiser, loss_fn=loss_fn) -> None:
+            for X_batch, y_batch in batches:
+                optimiser.zero_grad(set_to_none=True)
+                loss_fn(model(X_batch), y_batch).backward()
+                optimiser.step()
+
+        train()
+        timing = _median_per_step(train, steps, repeats)
+        size = batch or len(X)
+        numpy_ms = numpy_rows[size]["step_ms"]
+        rows.append({"batch": size, "numpy_ms": numpy_ms, "torch_ms": timing["median"] * 1e3,
+                     "torch_min_ms": timing["min"] * 1e3, "torch_max_ms": timing["max"] * 1e3,
+                     "numpy_over_torch": numpy_ms / (timing["median"] * 1e3)})
+    return {"torch": torch.__version__, "torch_threads": threads, "rows": rows}
+
+
+def print_torch_table(result: dict[str, Any], print_table: Callable) -> None:
+    """Print the numpy-vs-PyTorch table."""
+    if "rows" not in result:
+        return
+    print_table(f"numpy vs PyTorch {result['torch']} on the CPU (float64, torch threads "
+                f"{result['torch_threads']}, numpy BLAS threads as set by --threads)",
+                result["rows"],
+                [("batch", "batch"), ("numpy_ms", "numpy ms"), ("torch_ms", "torch ms"),
+                 ("torch_min_ms", "min"), ("torch_max_ms", "max"),
+                 ("numpy_over_torch", "numpy / torch")])
+
+
+class _Reached(Exception):
+    """Raised from a training callback to stop the clock once the target is reached."""
+
+
+def _time_until(train: Callable[[Callable[..., None]], None],
+                reached: Callable[..., bool], repeats: int) -> dict[str, Any]:
+    samples, ok = [], True
+    for _ in range(repeats):
+        def callback(*args) -> None:
+            if reached(*args):
+                raise _Reached
+
+        start = time.perf_counter()
+        try:
+            train(callback)
+            ok = False
+        except _Reached:
+            pass
+        samples.append(time.perf_counter() - start)
+    samples.sort()
+    return {"reached": ok, "median": samples[len(samples) // 2], "min": samples[0],
+            "max": samples[-1]}
+
+
+def bench_time_to_accuracy(repeats: int) -> list[dict[str, Any]]:
+    """Wall time to 97% test accuracy (digits, notebook 05) and 97% train accuracy (ring, 04)."""
+    from helpers.data import load_ring
+    from helpers.reference.backpropagation import train_mlp
+    from helpers.reference.neural_networks import mlp_forward
+
+    rows = []
+    X_train, y_train, X_val, y_val, X_test, y_test = digits_split()
+
+    def digits(callback) -> None:
+        tip.train_classifier(X_train, y_train, X_val, y_val, HIDDEN_SIZES, LEARNING_RATE, 32,
+                             100, np.random.default_rng(0), lam=LAM, init="he",
+                             callback=callback, activation=ACTIVATION)
+
+    def digits_reached(epoch, weights, history) -> bool:
+        predicted = tip.predict_classes(X_test, weights, ACTIVATION)
+        return tip.classification_accuracy(y_test, predicted) >= 0.97
+
+    rows.append({"model": "digits MLP (notebook 05)", "target": "97% test",
+                 **_time_until(digits, digits_reached, repeats)})
+
+    X_ring, y_ring = load_ring()
+    train = np.random.default_rng(0).permutation(len(y_ring))[:300]  # notebook 04's split
+    X_ring, y_ring = X_ring[train], y_ring[train]
+
+    def ring(callback) -> None:
+        train_mlp(X_ring, y_ring, (8,), 2.0, 5000, np.random.default_rng(1), callback=callback)
+
+    def ring_reached(iteration, weights, loss) -> bool:
+        if iteration % 10:
+            return False
+        p = mlp_forward(X_ring, weights)[0][-1][:, 0]
+        return float(np.mean((p >= 0.5) == (y_ring == 1))) >= 0.97
+
+    rows.append({"model": "ring MLP 2-8-1 sigmoid (notebook 04)", "target": "97% train",
+                 **_time_until(ring, ring_reached, repeats)})
+    return rows

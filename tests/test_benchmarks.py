@@ -1,0 +1,35 @@
+"""The benchmark script runs and reports what it promises (a smoke test, not a timing test)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import helpers.checks as checks
+from benchmarks.run import main
+
+
+def test_checks_mlp_and_accuracy_parts(tmp_path: Path, capsys, monkeypatch):
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.setenv(name, "1")  # main() sets them; monkeypatch restores them afterwards
+    out = tmp_path / "bench.json"
+    assert main(["--parts", "checks,mlp,accuracy", "--repeats", "1", "--json", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "cores" in printed and "step / floor" in printed and "Time to accuracy" in printed
+    results = json.loads(out.read_text())
+    names = {row["check"] for row in results["checks"]}
+    assert names == {name for name in dir(checks) if name.startswith("check_")}
+    assert all(row["passed"] for row in results["checks"]), "a check rejects its own reference"
+    assert [row["batch"] for row in results["mlp"]] == [32, 256, 1078]
+    assert all(row["ratio"] > 0 for row in results["mlp"])
+    assert all(row["reached"] for row in results["accuracy"])
+    assert results["machine"]["cores"] >= 1
+
+
+def test_unknown_part_is_an_error(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--parts", "nope"])
+    assert exit_.value.code == 2
+    assert "unknown parts: nope" in capsys.readouterr().err

@@ -1,0 +1,427 @@
+"""The checks of notebook 01 accept correct solutions written many ways and name usual mistakes.
+
+The wrong functions here are written independently of the checker's own mistake catalogue, the
+way an attendee would write them.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from helpers.checks import linear_regression as checks
+from helpers.reference import linear_regression as ref
+
+
+def run(check, fn, capsys):
+    """Run a check, return (result, printed text)."""
+    result = check(fn)
+    printed = capsys.readouterr().out
+    assert printed.strip() == result.message.strip()
+    return result, printed
+
+
+def assert_passes(check, fn, capsys):
+    result, printed = run(check, fn, capsys)
+    assert result, printed
+    assert "✅" in printed
+
+
+def assert_fails(check, fn, phrase, capsys):
+    result, printed = run(check, fn, capsys)
+    assert not result, printed
+    assert phrase in result.message, result.message
+
+
+# --------------------------------------------------------------------------- add_bias
+def add_bias_column_stack(X):
+    return np.column_stack([X, np.ones(len(X))])
+
+
+def add_bias_c_(X):
+    return np.c_[X, np.ones(X.shape[0])]
+
+
+def add_bias_insert(X):
+    return np.insert(X, X.shape[1], 1.0, axis=1)
+
+
+def add_bias_loop(X):
+    out = np.empty((X.shape[0], X.shape[1] + 1))
+    for i in range(X.shape[0]):
+        out[i] = list(X[i]) + [1.0]
+    return out
+
+
+@pytest.mark.parametrize("fn", [ref.add_bias, add_bias_column_stack, add_bias_c_, add_bias_insert,
+                                add_bias_loop])
+def test_add_bias_accepts(fn, capsys):
+    assert_passes(checks.check_add_bias, fn, capsys)
+
+
+def add_bias_first(X):
+    return np.column_stack([np.ones(len(X)), X])
+
+
+def add_bias_row(X):
+    return np.concatenate([X, np.ones((1, X.shape[1]))], axis=0)
+
+
+def add_bias_zeros(X):
+    return np.c_[X, np.zeros(len(X))]
+
+
+def add_bias_in_place(X):
+    X[:, -1] = 1.0
+    return np.c_[X, np.ones(len(X))]
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (add_bias_first, "goes LAST"),
+    (add_bias_row, "ROW of ones"),
+    (add_bias_zeros, "made of ones"),
+    (add_bias_in_place, "modified its input X"),
+])
+def test_add_bias_rejects(fn, phrase, capsys):
+    assert_fails(checks.check_add_bias, fn, phrase, capsys)
+
+
+# --------------------------------------------------------------------------- predict
+def predict_dot(X, w):
+    return np.dot(X, w)
+
+
+def predict_loop(X, w):
+    return np.array([sum(X[i, j] * w[j] for j in range(len(w))) for i in range(len(X))])
+
+
+def predict_einsum(X, w):
+    return np.einsum("nd,d->n", X, w)
+
+
+@pytest.mark.parametrize("fn", [ref.predict, predict_dot, predict_loop, predict_einsum])
+def test_predict_accepts(fn, capsys):
+    assert_passes(checks.check_predict, fn, capsys)
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (lambda X, w: X * w, "multiplies elementwise"),
+    (lambda X, w: np.dot(X, w[:, np.newaxis]), "already (n,)"),
+    (lambda X, w: np.dot(w, X) if X.shape[0] == X.shape[1] else X @ w, "`w @ X` computes"),
+])
+def test_predict_rejects(fn, phrase, capsys):
+    assert_fails(checks.check_predict, fn, phrase, capsys)
+
+
+# --------------------------------------------------------------------------- mse_loss
+def mse_loop(X, y, w):
+    total = 0.0
+    for i in range(len(y)):
+        total += (X[i] @ w - y[i]) ** 2
+    return total / len(y)
+
+
+def mse_dot(X, y, w):
+    r = y - np.dot(X, w)
+    return r.dot(r) / len(y)
+
+
+def mse_norm(X, y, w):
+    return np.linalg.norm(X @ w - y) ** 2 / X.shape[0]
+
+
+@pytest.mark.parametrize("fn", [ref.mse_loss, mse_loop, mse_dot, mse_norm,
+                                lambda X, y, w: np.mean(np.square(X @ w - y))])
+def test_mse_loss_accepts(fn, capsys):
+    assert_passes(checks.check_mse_loss, fn, capsys)
+
+
+def mse_sum(X, y, w):
+    return ((y - X @ w) ** 2).sum()
+
+
+def mse_rmse(X, y, w):
+    return np.sqrt(((y - X @ w) ** 2).mean())
+
+
+def mse_column_prediction(X, y, w):
+    prediction = X @ w.reshape(-1, 1)  # (n, 1)
+    return np.mean((prediction - y) ** 2)
+
+
+def mse_column_target(X, y, w):
+    return np.mean((X @ w - y.reshape(-1, 1)) ** 2)
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (mse_sum, "their MEAN"),
+    (mse_rmse, "RMSE"),
+    (mse_column_prediction, "(n, n) matrix"),
+    (mse_column_target, "(n, n) matrix"),
+    (lambda X, y, w: 0.5 * np.mean((X @ w - y) ** 2), "without 1/2"),
+    (lambda X, y, w: np.mean(np.abs(X @ w - y)), "ABSOLUTE"),
+])
+def test_mse_loss_rejects(fn, phrase, capsys):
+    assert_fails(checks.check_mse_loss, fn, phrase, capsys)
+
+
+# --------------------------------------------------------------------------- mse_gradient
+def gradient_loop(X, y, w):
+    n, d = X.shape
+    grad = np.zeros(d)
+    for i in range(n):
+        error = X[i] @ w - y[i]
+        for j in range(d):
+            grad[j] += 2 * error * X[i, j] / n
+    return grad
+
+
+def gradient_mean(X, y, w):
+    return 2 * np.mean((X @ w - y)[:, None] * X, axis=0)
+
+
+def gradient_row_vector(X, y, w):
+    return 2 * np.dot(X @ w - y, X) / len(y)
+
+
+@pytest.mark.parametrize("fn", [ref.mse_gradient, gradient_loop, gradient_mean,
+                                gradient_row_vector])
+def test_mse_gradient_accepts(fn, capsys):
+    assert_passes(checks.check_mse_gradient, fn, capsys)
+
+
+def gradient_slide(X, y, w):
+    return X.T @ (X @ w - y)  # the slide's form, without 2/n
+
+
+def gradient_flipped(X, y, w):
+    return 2 / len(y) * X.T @ (y - X @ w)
+
+
+def gradient_in_place(X, y, w):
+    w *= 1.0
+    w += 0.0
+    w[0] = w[0] + 1.0  # "tries" a step on the caller's array
+    w[0] = w[0] - 1.0 + 1e-3
+    return 2 / len(y) * X.T @ (X @ w - y)
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (gradient_slide, "2 / n is missing"),
+    (lambda X, y, w: X.T @ (X @ w - y) / len(y), "factor 2"),
+    (lambda X, y, w: 2 * X.T @ (X @ w - y), "divide by n"),
+    (gradient_flipped, "sign is flipped"),
+    (gradient_in_place, "must not change w"),
+    (lambda X, y, w: 2 / len(y) * X.T @ (X @ w.reshape(-1, 1) - y), "(n, n)"),
+])
+def test_mse_gradient_rejects(fn, phrase, capsys):
+    assert_fails(checks.check_mse_gradient, fn, phrase, capsys)
+
+
+# --------------------------------------------------------------------------- gradient_descent
+def descent_array_losses(X, y, w0, learning_rate, n_iter):
+    w = w0.astype(float)  # astype copies
+    losses = np.zeros(n_iter)
+    n = len(y)
+    for k in range(n_iter):
+        residual = np.dot(X, w) - y
+        losses[k] = np.dot(residual, residual) / n
+        w = w - learning_rate * 2 / n * np.dot(X.T, residual)
+    return w, losses
+
+
+def descent_copy_in_place(X, y, w0, learning_rate, n_iter):
+    w = np.copy(w0)
+    losses = []
+    for _ in range(n_iter):
+        losses.append(float(np.mean((X @ w - y) ** 2)))
+        w -= learning_rate * ref.mse_gradient(X, y, w)  # in place on a copy: fine
+    return w, losses
+
+
+@pytest.mark.parametrize("fn", [ref.gradient_descent, descent_array_losses, descent_copy_in_place])
+def test_gradient_descent_accepts(fn, capsys):
+    assert_passes(checks.check_gradient_descent, fn, capsys)
+
+
+def descent_modifies_w0(X, y, w0, learning_rate, n_iter):
+    w = w0
+    losses = []
+    for _ in range(n_iter):
+        losses.append(ref.mse_loss(X, y, w))
+        w -= learning_rate * ref.mse_gradient(X, y, w)
+    return w, losses
+
+
+def descent_too_few(X, y, w0, learning_rate, n_iter):
+    w = w0.copy()
+    losses = []
+    for _ in range(1, n_iter):
+        losses.append(ref.mse_loss(X, y, w))
+        w = w - learning_rate * ref.mse_gradient(X, y, w)
+    return w, losses
+
+
+def descent_climbing(X, y, w0, learning_rate, n_iter):
+    w = w0.copy()
+    losses = []
+    for _ in range(n_iter):
+        losses.append(ref.mse_loss(X, y, w))
+        w = w + learning_rate * ref.mse_gradient(X, y, w)
+    return w, losses
+
+
+def descent_loss_after(X, y, w0, learning_rate, n_iter):
+    w = w0.copy()
+    losses = []
+    for _ in range(n_iter):
+        w = w - learning_rate * ref.mse_gradient(X, y, w)
+        losses.append(ref.mse_loss(X, y, w))
+    return w, losses
+
+
+def descent_slide_gradient(X, y, w0, learning_rate, n_iter):
+    w = w0.copy()
+    losses = []
+    for _ in range(n_iter):
+        losses.append(ref.mse_loss(X, y, w))
+        w = w - learning_rate * X.T @ (X @ w - y)
+    return w, losses
+
+
+def descent_forgets_assignment(X, y, w0, learning_rate, n_iter):
+    w = w0.copy()
+    losses = []
+    for _ in range(n_iter):
+        losses.append(ref.mse_loss(X, y, w))
+        w - learning_rate * ref.mse_gradient(X, y, w)  # noqa: B018 - the mistake under test
+    return w, losses
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (descent_modifies_w0, "changes the caller's w0"),
+    (descent_too_few, "n_iter - 1 updates"),
+    (descent_climbing, "climbs uphill"),
+    (descent_loss_after, "BEFORE update k"),
+    (descent_slide_gradient, "without 2 / n"),
+    (descent_forgets_assignment, "w never changes"),
+])
+def test_gradient_descent_rejects(fn, phrase, capsys):
+    assert_fails(checks.check_gradient_descent, fn, phrase, capsys)
+
+
+# --------------------------------------------------------------------------- normal_equation
+@pytest.mark.parametrize("fn", [
+    ref.normal_equation,
+    lambda X, y: np.linalg.lstsq(X, y, rcond=None)[0],
+    lambda X, y: np.linalg.inv(X.T @ X) @ X.T @ y,
+    lambda X, y: np.linalg.pinv(X) @ y,
+    lambda X, y: np.linalg.solve(np.dot(X.T, X), np.dot(X.T, y)),
+])
+def test_normal_equation_accepts(fn, capsys):
+    assert_passes(checks.check_normal_equation, fn, capsys)
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (lambda X, y: np.linalg.inv(X.T @ X) @ X.T, "apply it to y"),
+    (lambda X, y: X.T @ y / (X.T @ X), "elementwise is not solving"),
+    (lambda X, y: X.T @ y / (X * X).sum(axis=0), "diagonal of X^T X"),
+])
+def test_normal_equation_rejects(fn, phrase, capsys):
+    assert_fails(checks.check_normal_equation, fn, phrase, capsys)
+
+
+# --------------------------------------------------------------------------- polynomial_features
+def poly_loop(x, degree):
+    columns = [x**p for p in range(1, degree + 1)]
+    columns.append(np.ones_like(x))
+    return np.stack(columns, axis=1)
+
+
+def poly_vander(x, degree):
+    V = np.vander(x, degree + 1, increasing=True)  # 1, x, ..., x**degree
+    return np.hstack([V[:, 1:], V[:, :1]])
+
+
+def poly_power(x, degree):
+    return ref.add_bias(np.power.outer(x, np.arange(1, degree + 1)))
+
+
+@pytest.mark.parametrize("fn", [ref.polynomial_features, poly_loop, poly_vander, poly_power])
+def test_polynomial_features_accepts(fn, capsys):
+    assert_passes(checks.check_polynomial_features, fn, capsys)
+
+
+def poly_off_by_one(x, degree):
+    return np.column_stack([x**p for p in range(1, degree)] + [np.ones(len(x))])
+
+
+def poly_bias_first(x, degree):
+    return np.column_stack([x**p for p in range(0, degree + 1)])
+
+
+def poly_two_ones(x, degree):
+    return ref.add_bias(np.column_stack([x**p for p in range(degree + 1)]))
+
+
+@pytest.mark.parametrize("fn, phrase", [
+    (poly_off_by_one, "off by one"),
+    (lambda x, degree: np.column_stack([x ** (p + 1) for p in range(1, degree + 1)]
+                                       + [np.ones(len(x))]), "off by one"),
+    (poly_bias_first, "goes LAST"),
+    (poly_two_ones, "already a column of ones"),
+    (lambda x, degree: np.vander(x, degree + 1), "go up"),
+])
+def test_polynomial_features_rejects(fn, phrase, capsys):
+    assert_fails(checks.check_polynomial_features, fn, phrase, capsys)
+
+
+# --------------------------------------------------------------------------- every check
+ALL = [
+    (checks.check_add_bias, ref.add_bias),
+    (checks.check_predict, ref.predict),
+    (checks.check_mse_loss, ref.mse_loss),
+    (checks.check_mse_gradient, ref.mse_gradient),
+    (checks.check_gradient_descent, ref.gradient_descent),
+    (checks.check_normal_equation, ref.normal_equation),
+    (checks.check_polynomial_features, ref.polynomial_features),
+]
+
+
+def test_all_names_exported():
+    assert sorted(checks.__all__) == sorted(check.__name__ for check, _ in ALL)
+
+
+@pytest.mark.parametrize("check, _", ALL)
+def test_stub_is_not_implemented_yet(check, _, capsys):
+    def stub(*args, **kwargs):
+        raise NotImplementedError("Replace this line with your code.")
+
+    result, printed = run(check, stub, capsys)
+    assert not result
+    assert result.status == "not implemented"
+    assert "not implemented yet" in printed
+
+
+@pytest.mark.parametrize("check, _", ALL)
+def test_missing_return_and_exception(check, _, capsys):
+    result, printed = run(check, lambda *args: None, capsys)
+    assert not result and "return" in printed.lower()
+    result, printed = run(check, lambda *args: 1 / 0, capsys)
+    assert not result and "ZeroDivisionError" in printed
+
+
+@pytest.mark.parametrize("check, reference", ALL)
+def test_each_check_is_fast(check, reference, capsys):
+    # the slowest path: a wrong answer, so every mistake of the catalogue is tried
+    def wrong(*args):
+        value = reference(*args)
+        return (value[0] + 1, value[1]) if isinstance(value, tuple) else value + 1
+
+    for fn in (reference, wrong):
+        start = time.perf_counter()
+        check(fn)
+        assert time.perf_counter() - start < 0.2
+    capsys.readouterr()

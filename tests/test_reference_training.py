@@ -1,0 +1,210 @@
+"""The multi-class MLP of helpers.reference.training_in_practice, against closed forms and
+numerical gradients."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from helpers.gradcheck import check_gradient
+from helpers.reference import training_in_practice as ref
+from helpers.reference.linear_regression import add_bias
+from helpers.reference.logistic_regression import sigmoid
+from helpers.reference.neural_networks import tanh
+
+ACTIVATIONS = {"relu": ref.relu, "tanh": tanh, "sigmoid": sigmoid}
+
+
+def _problem(seed=0, n=9, sizes=(4, 6, 5, 3)):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, sizes[0]))
+    y = rng.integers(0, sizes[-1], n)
+    weights = ref.init_network(list(sizes), rng, init=0.8)  # non-zero bias rows too
+    return X, y, weights
+
+
+def _naive_forward(X, weights, activation):
+    """The textbook forward pass with add_bias, to compare with the fast one."""
+    a = X
+    for W in weights[:-1]:
+        a = ACTIVATIONS[activation](add_bias(a) @ W)
+    return add_bias(a) @ weights[-1]
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+def test_forward_equals_add_bias_version(activation):
+    X, _, weights = _problem()
+    activations, Z = ref.softmax_mlp_forward(X, weights, activation)
+    np.testing.assert_allclose(Z, _naive_forward(X, weights, activation), rtol=1e-12)
+    assert activations[0] is X and len(activations) == len(weights)
+    assert [a.shape[1] for a in activations] == [4, 6, 5]
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("lam", [0.0, 0.3])
+def test_loss_is_cross_entropy_plus_penalty(activation, lam):
+    X, y, weights = _problem(1)
+    Z = _naive_forward(X, weights, activation)
+    expected = ref.softmax_cross_entropy(Z, ref.one_hot(y, 3)) + ref.l2_penalty(weights, lam)
+    assert ref.softmax_mlp_loss(X, y, weights, activation, lam) == pytest.approx(expected,
+                                                                              rel=1e-12)
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("lam", [0.0, 0.3])
+def test_backprop_passes_gradient_check(activation, lam, capsys):
+    X, y, weights = _problem(2)
+    v0 = ref.weights_to_vector(weights)
+
+    def loss(v):
+        return ref.softmax_mlp_loss(X, y, ref.vector_to_weights(v, weights), activation, lam)
+
+    def grad(v):
+        return ref.weights_to_vector(
+            ref.softmax_mlp_backprop(X, y, ref.vector_to_weights(v, weights), activation, lam))
+
+    result = check_gradient(loss, grad, v0, threshold=1e-7)
+    assert result, capsys.readouterr().out
+
+
+def test_backprop_handles_float_labels_and_leaves_inputs_alone():
+    X, y, weights = _problem(3)
+    before = [W.copy() for W in weights]
+    X_before = X.copy()
+    grads_int = ref.softmax_mlp_backprop(X, y, weights, "tanh", 0.1)
+    grads_float = ref.softmax_mlp_backprop(X, y.astype(float), weights, "tanh", 0.1)
+    for G, H, W, B in zip(grads_int, grads_float, weights, before, strict=True):
+        np.testing.assert_array_equal(G, H)
+        np.testing.assert_array_equal(W, B)
+        assert G.shape == W.shape
+    np.testing.assert_array_equal(X, X_before)
+
+
+def test_sgd_step_is_a_gradient_step_in_place():
+    X, y, weights = _problem(4)
+    grads = ref.softmax_mlp_backprop(X, y, weights, "relu", 0.05)
+    expected = [W - 0.3 * G for W, G in zip(weights, grads, strict=True)]
+    ids = [id(W) for W in weights]
+    ref.sgd_step(X, y, weights, 0.3, "relu", 0.05)
+    for W, E in zip(weights, expected, strict=True):
+        np.testing.assert_allclose(W, E, rtol=1e-12, atol=1e-15)
+    assert [id(W) for W in weights] == ids
+
+
+def test_unknown_activation_is_refused():
+    X, y, weights = _problem()
+    with pytest.raises(ValueError, match="activation"):
+        ref.softmax_mlp_forward(X, weights, "swish")
+
+
+def test_relu_and_derivative():
+    z = np.array([-2.0, 0.0, 3.0])
+    np.testing.assert_array_equal(ref.relu(z), [0.0, 0.0, 3.0])
+    np.testing.assert_array_equal(ref.relu_derivative(z), [0.0, 0.0, 1.0])
+
+
+def test_init_network_schemes():
+    rng = np.random.default_rng(0)
+    he = ref.init_network([300, 200, 10], rng, "he")
+    assert [W.shape for W in he] == [(301, 200), (201, 10)]
+    assert np.all(he[0][-1] == 0) and he[0][:-1].std() == pytest.approx(np.sqrt(2 / 300), rel=0.02)
+    xavier = ref.init_network([300, 200], rng, "xavier")[0]
+    assert np.abs(xavier).max() <= np.sqrt(6 / 500) and np.all(xavier[-1] == 0)
+    assert all(np.all(W == 0) for W in ref.init_network([3, 4, 2], rng, "zeros"))
+    talk = ref.init_network([3, 4], rng, 0.5)[0]
+    assert np.abs(talk).max() <= 0.5 and np.any(talk[-1] != 0)
+    with pytest.raises(ValueError):
+        ref.init_network([3, 4], rng, "lecun")
+
+
+def test_vector_round_trip():
+    _, _, weights = _problem()
+    v = ref.weights_to_vector(weights)
+    assert v.shape == (sum(W.size for W in weights),)
+    for W, back in zip(weights, ref.vector_to_weights(v, weights), strict=True):
+        np.testing.assert_array_equal(W, back)
+
+
+def test_predict_and_accuracy():
+    X, y, weights = _problem()
+    predicted = ref.predict_classes(X, weights)
+    np.testing.assert_array_equal(predicted, _naive_forward(X, weights, "relu").argmax(axis=1))
+    assert ref.classification_accuracy(np.array([0, 1, 2, 2]), np.array([0, 1, 1, 2])) == 0.75
+
+
+def _blobs(seed, n=90):
+    rng = np.random.default_rng(seed)
+    centres = np.array([[0.0, 3.0], [3.0, -2.0], [-3.0, -2.0]])
+    y = rng.integers(0, 3, n)
+    return centres[y] + rng.normal(size=(n, 2)), y
+
+
+def test_train_classifier_learns_and_records_history():
+    X, y = _blobs(0)
+    X_val, y_val = _blobs(1, 60)
+    calls = []
+    weights, history = ref.train_classifier(
+        X, y, X_val, y_val, hidden_sizes=(8,), learning_rate=0.2, batch_size=16, n_epochs=30,
+        rng=np.random.default_rng(0), lam=1e-3, callback=lambda e, w, h: calls.append(e))
+    assert calls == list(range(30))
+    for key in ("train_loss", "val_loss", "train_accuracy", "val_accuracy"):
+        assert len(history[key]) == 30
+    assert history["train_loss"][-1] < history["train_loss"][0]
+    assert history["val_accuracy"][-1] >= 0.95
+    assert history["best_epoch"] == 29 and not history["stopped_early"]
+    assert [W.shape for W in weights] == [(3, 8), (9, 3)]
+    assert all(W.dtype == np.float64 for W in weights)
+
+
+def test_train_classifier_is_deterministic_and_does_not_modify_inputs():
+    X, y = _blobs(2)
+    X_copy, y_copy = X.copy(), y.copy()
+    runs = [ref.train_classifier(X, y, None, None, (5,), 0.1, 10, 5, np.random.default_rng(3))
+            for _ in range(2)]
+    for W1, W2 in zip(runs[0][0], runs[1][0], strict=True):
+        np.testing.assert_array_equal(W1, W2)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
+    assert runs[0][1]["val_loss"] == []
+
+
+def test_full_batch_equals_repeated_sgd_steps():
+    X, y = _blobs(4, 30)
+    start = ref.init_network([2, 4, 3], np.random.default_rng(5), "xavier")
+    weights, _ = ref.train_classifier(X, y, None, None, (4,), 0.5, len(X), 3,
+                                      np.random.default_rng(6), weights=start, activation="tanh")
+    manual = [W.copy() for W in start]
+    for _ in range(3):  # the order of the samples does not change a full-batch gradient
+        grads = ref.softmax_mlp_backprop(X, y, manual, "tanh")
+        manual = [W - 0.5 * G for W, G in zip(manual, grads, strict=True)]
+    for W, M in zip(weights, manual, strict=True):
+        np.testing.assert_allclose(W, M, rtol=1e-10, atol=1e-12)
+    assert np.all(start[0] == ref.init_network([2, 4, 3], np.random.default_rng(5), "xavier")[0])
+
+
+def test_early_stopping_keeps_the_best_weights():
+    # A big network on a tiny noisy set overfits quickly: the validation loss turns up.
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
+    X_val, y_val = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
+    kept = {}
+
+    def remember(epoch, weights, history):
+        kept[epoch] = [W.copy() for W in weights]
+
+    weights, history = ref.train_classifier(X, y, X_val, y_val, (64, 64), 0.2, 20, 500,
+                                            np.random.default_rng(1), patience=20,
+                                            callback=remember)
+    best = history["best_epoch"]
+    assert history["stopped_early"]
+    assert len(history["val_loss"]) == best + 21
+    assert history["val_loss"][best] == min(history["val_loss"])
+    for W, K in zip(weights, kept[best], strict=True):
+        np.testing.assert_array_equal(W, K)
+
+
+def test_patience_needs_validation_data():
+    X, y = _blobs(0)
+    with pytest.raises(ValueError, match="validation"):
+        ref.train_classifier(X, y, None, None, (4,), 0.1, 10, 2, np.random.default_rng(0),
+                             patience=3)
