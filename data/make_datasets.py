@@ -62,34 +62,15 @@ from pathlib import Path
 
 import numpy as np
 
+from helpers.data import BREAST_CANCER_FEATURES, DIGITS_COLUMNS
+
 DATA_DIR = Path(__file__).resolve().parent
 
 # One seed per data set, so that changing one data set leaves the others unchanged.
 SEEDS = {"night_out": 101, "supermarket": 102, "ring": 103, "blobs": 104}
 
-SYNTHETIC_FILES = ("night_out.csv", "supermarket.csv", "ring.csv", "blobs.csv")
+# Column names and file lists come from helpers.data, whose loaders validate against them.
 VENDORED_FILES = ("breast_cancer.csv", "digits.csv")
-
-# The 30 feature names exactly as scikit-learn's load_breast_cancer().feature_names.
-BREAST_CANCER_FEATURES = [
-    f"{prefix}{name}{suffix}"
-    for prefix, suffix in (("mean ", ""), ("", " error"), ("worst ", ""))
-    for name in (
-        "radius",
-        "texture",
-        "perimeter",
-        "area",
-        "smoothness",
-        "compactness",
-        "concavity",
-        "concave points",
-        "symmetry",
-        "fractal dimension",
-    )
-]
-
-DIGITS_COLUMNS = [f"pixel_{row}_{col}" for row in range(8) for col in range(8)] + ["label"]
-
 
 # --------------------------------------------------------------------------- formatting
 def _fmt(value: float, decimals: int) -> str:

@@ -39,9 +39,9 @@ __all__ = [
 DATA_DIR: Path = Path(__file__).resolve().parent.parent / "data"
 
 # Files that `python data/make_datasets.py` can rewrite (the others are vendored copies).
-_SYNTHETIC = frozenset({"night_out.csv", "supermarket.csv", "ring.csv", "blobs.csv"})
+SYNTHETIC_FILES = ("night_out.csv", "supermarket.csv", "ring.csv", "blobs.csv")
 
-_BREAST_CANCER_FEATURES = [
+BREAST_CANCER_FEATURES = [
     f"{prefix}{name}{suffix}"
     for prefix, suffix in (("mean ", ""), ("", " error"), ("worst ", ""))
     for name in (
@@ -57,7 +57,7 @@ _BREAST_CANCER_FEATURES = [
         "fractal dimension",
     )
 ]
-_DIGITS_COLUMNS = [f"pixel_{row}_{col}" for row in range(8) for col in range(8)] + ["label"]
+DIGITS_COLUMNS = [f"pixel_{row}_{col}" for row in range(8) for col in range(8)] + ["label"]
 
 StrPath = str | PathLike[str]
 
@@ -78,7 +78,7 @@ def _resolve(path: StrPath) -> Path:
 
 def _missing_file_error(path: Path) -> DataError:
     """The error for a file that does not exist, with how to get it back."""
-    if path.name in _SYNTHETIC:
+    if path.name in SYNTHETIC_FILES:
         fix = "regenerate it with `python data/make_datasets.py` from the repository root"
     else:
         fix = (
@@ -371,10 +371,10 @@ def load_breast_cancer() -> tuple[np.ndarray, np.ndarray, list[str]]:
         As scikit-learn names them, e.g. ``"mean radius"``, ``"radius error"``,
         ``"worst radius"``.
     """
-    columns = _BREAST_CANCER_FEATURES + ["malignant"]
+    columns = BREAST_CANCER_FEATURES + ["malignant"]
     path, values, lines = _load_table("breast_cancer.csv", columns, 569)
     _check_integers(path, values[:, -1], "malignant", lines, (0, 1))
-    return values[:, :-1].copy(), values[:, -1].copy(), list(_BREAST_CANCER_FEATURES)
+    return values[:, :-1].copy(), values[:, -1].copy(), list(BREAST_CANCER_FEATURES)
 
 
 def load_digits() -> tuple[np.ndarray, np.ndarray]:
@@ -387,13 +387,13 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
     y : ndarray of shape (1797,), int64
         The digit shown, 0..9 (about 180 of each).
     """
-    path, values, lines = _load_table("digits.csv", _DIGITS_COLUMNS, 1797)
+    path, values, lines = _load_table("digits.csv", DIGITS_COLUMNS, 1797)
     pixels = values[:, :-1]
     bad = ~np.isin(pixels, np.arange(17))
     if np.any(bad):
         row, col = np.argwhere(bad)[0]
         raise DataError(
-            f"{path}: value {pixels[row, col]:g} in column {_DIGITS_COLUMNS[col]!r} on line "
+            f"{path}: value {pixels[row, col]:g} in column {DIGITS_COLUMNS[col]!r} on line "
             f"{lines[row]} is outside the allowed set {{0, ..., 16}}."
         )
     _check_integers(path, values[:, -1], "label", lines, range(10))

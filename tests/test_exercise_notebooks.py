@@ -39,7 +39,7 @@ def executed(request):
     notebook = nbformat.read(path, as_version=4)
     NotebookClient(
         notebook,
-        timeout=300,
+        timeout=180,  # per cell: far above any cell's run time, far below CI's budget
         kernel_name="python3",
         allow_errors=True,
         resources={"metadata": {"path": str(path.parent)}},

@@ -151,15 +151,9 @@ def _compare_array(got, expected, tol, where, original=None) -> Mismatch | None:
             got,
             expected,
         )
-    if got.dtype.kind not in "biuf":
-        return Mismatch(
-            "dtype",
-            where,
-            f"{where} has dtype {got.dtype}, expected {expected.dtype}.",
-            got,
-            expected,
-        )
-    if expected.dtype.kind == "f" and got.dtype.kind in "biu" and not _integers_ok(expected):
+    not_numeric = got.dtype.kind not in "biuf"
+    needs_floats = expected.dtype.kind == "f" and got.dtype.kind in "biu"
+    if not_numeric or (needs_floats and not _integers_ok(expected)):
         return Mismatch(
             "dtype",
             where,

@@ -177,6 +177,7 @@ def plot_decision_boundary(
     y: np.ndarray | None = None,
     resolution: int = 150,
     margin: float = 0.5,
+    legend: bool = True,
     **set_axes_kwargs,
 ) -> Axes:
     """Decision region of a 2-D classifier, its 0.5 boundary, and optionally the data.
@@ -188,6 +189,8 @@ def plot_decision_boundary(
     X : ndarray, shape (n, 2)
         Data, used for the plot limits (and drawn when ``y`` is given).
     y : ndarray, shape (n,), optional
+    legend : bool
+        Whether to label the classes when ``y`` is drawn (off for grids of small panels).
     """
     lo = X.min(axis=0) - margin
     hi = X.max(axis=0) + margin
@@ -202,6 +205,8 @@ def plot_decision_boundary(
         ax.contour(g1, g2, p, levels=[0.5], colors="black", linewidths=1.5)
     if y is not None:
         plot_classes(ax, X, y)
+        if not legend:
+            ax.get_legend().remove()
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     return set_axes(ax, **set_axes_kwargs)
