@@ -104,9 +104,11 @@ def bench_step_vs_floor(repeats: int) -> list[dict[str, Any]]:
         batches = _batches(X, y, batch, steps)
         weights = tip.init_network(sizes, np.random.default_rng(SEED), "he")
 
-        def train(batches=batches, weights=weights) -> None:
+        workspace = tip.Workspace()  # as train_classifier does: no allocation per step
+
+        def train(batches=batches, weights=weights, workspace=workspace) -> None:
             for X_batch, y_batch in batches:
-                tip.sgd_step(X_batch, y_batch, weights, LEARNING_RATE, ACTIVATION, LAM)
+                tip.sgd_step(X_batch, y_batch, weights, LEARNING_RATE, ACTIVATION, LAM, workspace)
 
         floor = _floor_step(shapes, len(batches[0][0]))
 
@@ -124,6 +126,80 @@ def bench_step_vs_floor(repeats: int) -> list[dict[str, Any]]:
                      "floor_max_ms": bound["max"] * 1e3,
                      "ratio": step["median"] / bound["median"]})
     return rows
+
+
+def profile_step(batch: int = 256, repeats: int = 5) -> list[dict[str, Any]]:
+    """Where one training step's time goes: the operations of ``sgd_step``, grouped.
+
+    Each group runs the same numpy calls as :func:`~helpers.reference.training_in_practice.
+    sgd_step` (for the 64-128-10 ReLU network), on arrays of the step's shapes, many times in a
+    row; the microseconds per step of each group, and their share of the measured step.
+    """
+    X, y = digits_training_set()
+    Xb, yb = X[:batch].copy(), y[:batch].copy()
+    rng = np.random.default_rng(SEED)
+    W1, W2 = (tip.he_init(64, HIDDEN_SIZES[0], rng), tip.he_init(HIDDEN_SIZES[0], 10, rng))
+    a = np.maximum(Xb @ W1[:-1] + W1[-1], 0.0)
+    z = a @ W2[:-1]
+    d1 = z @ W2[:-1].T
+    G1, G2 = np.empty_like(W1), np.empty_like(W2)
+    rows = np.arange(batch)
+
+    def products() -> None:
+        Xb @ W1[:-1]
+        a @ W2[:-1]
+        np.matmul(a.T, z, out=G2[:-1])
+        z @ W2[:-1].T
+        np.matmul(Xb.T, d1, out=G1[:-1])
+
+    # Scratch arrays, so that every group writes where the step writes, without copies.
+    logits, hidden, back = np.empty_like(z), np.empty_like(a), np.empty_like(d1)
+    W1_new, W2_new = np.empty_like(W1), np.empty_like(W2)
+
+    def softmax() -> None:
+        np.add(z, W2[-1], out=logits)
+        np.subtract(logits, logits.max(axis=1, keepdims=True), out=logits)
+        np.exp(logits, out=logits)
+        np.multiply(logits, 0.1 / logits.sum(axis=1, keepdims=True), out=logits)
+        logits[rows, yb] -= 0.1
+
+    def activation() -> None:
+        np.add(a, W1[-1], out=hidden)
+        np.maximum(hidden, 0.0, out=hidden)
+        np.multiply(d1, hidden > 0, out=back)
+
+    def bookkeeping() -> None:
+        np.sum(z, axis=0, out=G2[-1])
+        np.sum(d1, axis=0, out=G1[-1])
+        G1[:-1] += LAM * W1[:-1]
+        G2[:-1] += LAM * W2[:-1]
+        np.subtract(W1, G1, out=W1_new)
+        np.subtract(W2, G2, out=W2_new)
+
+    weights = [W1.copy(), W2.copy()]
+    workspace = tip.Workspace()
+
+    def step() -> None:
+        tip.sgd_step(Xb, yb, weights, 0.0, ACTIVATION, LAM, workspace)
+
+    def per_call(fn: Callable[[], None], count: int = 400) -> float:
+        best = np.inf
+        for _ in range(repeats):
+            start = time.perf_counter()
+            for _ in range(count):
+                fn()
+            best = min(best, (time.perf_counter() - start) / count)
+        return best * 1e6
+
+    total = per_call(step)
+    rows_out = [{"part": "matrix products (the floor)", "us": per_call(products)},
+                {"part": "softmax: bias, max, exp, normalise, labels", "us": per_call(softmax)},
+                {"part": "ReLU: bias, forward, backward mask", "us": per_call(activation)},
+                {"part": "bias-row sums, L2, update", "us": per_call(bookkeeping)}]
+    rows_out.append({"part": "measured sgd_step", "us": total})
+    for row in rows_out:
+        row["share"] = f"{row['us'] / total:.0%}"
+    return rows_out
 
 
 def print_step_table(rows: list[dict[str, Any]], print_table: Callable) -> None:

@@ -180,6 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     if "mlp" in parts:
         results["mlp"] = mlp.bench_step_vs_floor(args.repeats)
         mlp.print_step_table(results["mlp"], print_table)
+        results["mlp_profile"] = mlp.profile_step(256, args.repeats)
+        print_table("Where a step's time goes (batch 256, best of repeats, microseconds)",
+                    results["mlp_profile"], [("part", "part"), ("us", "us"), ("share", "share")])
     if "torch" in parts:
         results["torch"] = mlp.bench_torch(args.repeats)
         mlp.print_torch_table(results["torch"], print_table)

@@ -208,3 +208,20 @@ def test_patience_needs_validation_data():
     with pytest.raises(ValueError, match="validation"):
         ref.train_classifier(X, y, None, None, (4,), 0.1, 10, 2, np.random.default_rng(0),
                              patience=3)
+
+
+def test_workspace_changes_nothing_but_allocations():
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(20, 5)), rng.integers(0, 3, 20)
+    plain = ref.init_network([5, 7, 4, 3], rng, "he")
+    reused = [W.copy() for W in plain]
+    workspace = ref.Workspace()
+    for start in (0, 8, 16):  # the last batch is smaller: a second set of arrays
+        batch = slice(start, start + 8)
+        ref.sgd_step(X[batch], y[batch], plain, 0.2, "tanh", 0.01)
+        ref.sgd_step(X[batch], y[batch], reused, 0.2, "tanh", 0.01, workspace)
+    for W, V in zip(plain, reused, strict=True):
+        np.testing.assert_array_equal(W, V)
+    first = workspace.array("logits", (8, 3))
+    assert workspace.array("logits", (8, 3)) is first
+    assert workspace.array("logits", (4, 3)) is not first

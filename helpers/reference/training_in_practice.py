@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from helpers.reference.backpropagation import flatten_weights, unflatten_weights
 from helpers.reference.logistic_regression import minibatches
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "relu", "relu_derivative", "ACTIVATIONS", "init_network", "softmax_mlp_forward",
     "softmax_mlp_loss", "softmax_mlp_backprop", "sgd_step", "predict_classes",
     "classification_accuracy", "weights_to_vector", "vector_to_weights", "train_classifier",
+    "Workspace",
 ]
 
 
@@ -209,12 +211,42 @@ def init_network(layer_sizes: Sequence[int], rng: np.random.Generator,
     return weights
 
 
+class Workspace:
+    """Arrays reused from one training step to the next, so a step allocates nothing large.
+
+    Fresh arrays of a few hundred kilobytes per step cost page faults and memory traffic that
+    the matrix products themselves do not need; :func:`train_classifier` keeps one workspace
+    for all its steps. Arrays are keyed by name and shape (the last batch of an epoch may be
+    smaller).
+    """
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple, np.ndarray] = {}
+
+    def array(self, name: str, shape: tuple[int, ...], dtype: type = np.float64) -> np.ndarray:
+        """An uninitialised array for ``name`` of this shape, the same one on every call."""
+        key = (name, shape, dtype)
+        found = self._arrays.get(key)
+        if found is None:
+            found = self._arrays[key] = np.empty(shape, dtype=dtype)
+        return found
+
+
+def _matmul(a: np.ndarray, b: np.ndarray, workspace: Workspace | None, name: str) -> np.ndarray:
+    """``a @ b``, into the workspace's array ``name`` when there is a workspace."""
+    if workspace is None:
+        return a @ b
+    return np.matmul(a, b, out=workspace.array(name, (a.shape[0], b.shape[1])))
+
+
 def _hidden_forward(X: np.ndarray, weights: Sequence[np.ndarray],
-                    forward: Callable[[np.ndarray], None]) -> list[np.ndarray]:
+                    forward: Callable[[np.ndarray], None],
+                    workspace: Workspace | None = None) -> list[np.ndarray]:
     """``[X, a_1, ..., a_{L-1}]``: the input and every hidden layer's activations."""
     activations = [X]
-    for W in weights[:-1]:
-        a = activations[-1] @ W[:-1]  # == add_bias(input) @ W, without copying the input
+    for layer, W in enumerate(weights[:-1]):
+        # == add_bias(input) @ W, without copying the input
+        a = _matmul(activations[-1], W[:-1], workspace, f"activation {layer}")
         a += W[-1]
         forward(a)
         activations.append(a)
@@ -276,17 +308,17 @@ def softmax_mlp_loss(X: np.ndarray, y: np.ndarray, weights: Sequence[np.ndarray]
 
 
 def _backward(X: np.ndarray, y: np.ndarray, weights: Sequence[np.ndarray], activation: str,
-              lam: float, scale: float) -> list[np.ndarray]:
+              lam: float, scale: float, workspace: Workspace | None = None) -> list[np.ndarray]:
     """``scale * n`` times the gradient of the mean loss (plus ``scale * n * lam * W`` terms).
 
     With ``scale = 1 / n`` this is the gradient of :func:`softmax_mlp_loss`; with
     ``scale = learning_rate / n`` it is the gradient step itself.
     """
     forward, backward = _activation(activation)
-    activations = _hidden_forward(X, weights, forward)
+    activations = _hidden_forward(X, weights, forward, workspace)
     n = X.shape[0]
     # Output delta (softmax(Z) - Y) * scale, computed in place in the logits' array.
-    delta = activations[-1] @ weights[-1][:-1]
+    delta = _matmul(activations[-1], weights[-1][:-1], workspace, "logits")
     delta += weights[-1][-1]
     delta -= delta.max(axis=1, keepdims=True)
     np.exp(delta, out=delta)
@@ -296,14 +328,16 @@ def _backward(X: np.ndarray, y: np.ndarray, weights: Sequence[np.ndarray], activ
     grads: list[np.ndarray] = [None] * len(weights)  # type: ignore[list-item]
     for layer in range(len(weights) - 1, -1, -1):
         W, a = weights[layer], activations[layer]
-        G = np.empty_like(W)
+        G = np.empty_like(W) if workspace is None else workspace.array(f"gradient {layer}",
+                                                                         W.shape)
         np.matmul(a.T, delta, out=G[:-1])  # == add_bias(a).T @ delta, bias row apart
         np.sum(delta, axis=0, out=G[-1])
         if l2:
             G[:-1] += l2 * W[:-1]
         grads[layer] = G
         if layer > 0:
-            delta = delta @ W[:-1].T  # the bias row feeds no earlier unit: it is dropped
+            # the bias row feeds no earlier unit: it is dropped
+            delta = _matmul(delta, W[:-1].T, workspace, f"delta {layer - 1}")
             backward(delta, a)
     return grads
 
@@ -325,7 +359,8 @@ def softmax_mlp_backprop(X: np.ndarray, y: np.ndarray, weights: Sequence[np.ndar
 
 
 def sgd_step(X: np.ndarray, y: np.ndarray, weights: list[np.ndarray], learning_rate: float,
-             activation: str = "relu", lam: float = 0.0) -> None:
+             activation: str = "relu", lam: float = 0.0,
+             workspace: Workspace | None = None) -> None:
     """One gradient-descent step on a (mini-)batch, updating ``weights`` IN PLACE.
 
     Equivalent to ``W -= learning_rate * G`` for each ``W`` and the matching ``G`` of
@@ -340,8 +375,10 @@ def sgd_step(X: np.ndarray, y: np.ndarray, weights: list[np.ndarray], learning_r
     learning_rate : float
     activation : {"relu", "tanh", "sigmoid"}
     lam : float
+    workspace : Workspace, optional
+        Reuse its arrays instead of allocating new ones (pass the same one to every step).
     """
-    steps = _backward(X, y, weights, activation, lam, learning_rate / X.shape[0])
+    steps = _backward(X, y, weights, activation, lam, learning_rate / X.shape[0], workspace)
     for W, step in zip(weights, steps, strict=True):
         W -= step
 
@@ -358,17 +395,16 @@ def classification_accuracy(y: np.ndarray, predicted: np.ndarray) -> float:
 
 
 def weights_to_vector(weights: Sequence[np.ndarray]) -> np.ndarray:
-    """All weight matrices flattened into one vector (for gradient checking)."""
-    return np.concatenate([np.ravel(W) for W in weights])
+    """All weight matrices flattened into one vector (for gradient checking).
+
+    The same as notebook 04's :func:`~helpers.reference.backpropagation.flatten_weights`.
+    """
+    return flatten_weights(weights)
 
 
 def vector_to_weights(vector: np.ndarray, like: Sequence[np.ndarray]) -> list[np.ndarray]:
     """Inverse of :func:`weights_to_vector`: matrices shaped like ``like`` (views of ``vector``)."""
-    out, start = [], 0
-    for W in like:
-        out.append(vector[start:start + W.size].reshape(W.shape))
-        start += W.size
-    return out
+    return unflatten_weights(vector, [np.shape(W) for W in like])
 
 
 def _evaluate(X: np.ndarray, y: np.ndarray, weights: Sequence[np.ndarray],
@@ -451,9 +487,10 @@ def train_classifier(X_train: np.ndarray, y_train: np.ndarray, X_val: np.ndarray
     history: dict = {"train_loss": [], "val_loss": [], "train_accuracy": [],
                      "val_accuracy": [], "best_epoch": 0, "stopped_early": False}
     best_loss, best_weights = np.inf, None
+    workspace = Workspace()  # one set of arrays for every step of the training
     for epoch in range(n_epochs):
         for X_batch, y_batch in minibatches(X_train, y_train, batch_size, rng):
-            sgd_step(X_batch, y_batch, weights, learning_rate, activation, lam)
+            sgd_step(X_batch, y_batch, weights, learning_rate, activation, lam, workspace)
         loss, acc = _evaluate(X_train, y_train, weights, activation)
         history["train_loss"].append(loss)
         history["train_accuracy"].append(acc)
