@@ -83,7 +83,7 @@ def call_guarded(
         try:
             value = fn(*args, **(kwargs or {}))
             outcome.value = prepare(value) if prepare is not None else value
-        except Exception as error:  # the attendee's code may raise anything: report it
+        except (Exception, SystemExit) as error:  # the attendee's code may raise anything
             outcome.error = error
             outcome.location = attendee_location(error)
     outcome.warnings = unique(f"{w.category.__name__}: {w.message}" for w in caught)

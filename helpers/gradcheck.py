@@ -153,6 +153,10 @@ def check_gradient(
             f"expected {shape_text(w.shape)} (the shape of w).",
         )
     expected = numeric.value
+    if not np.all(np.isfinite(expected)):
+        return _report(name, "failed", f"{FAIL} {name}: the loss is not finite (NaN or inf) at or "
+                       f"next to w, so its gradient cannot be checked there. Make the loss stable "
+                       f"first (e.g. np.logaddexp instead of log(sigmoid(...))).")
     abs_err = np.abs(got - expected)
     rel_err = abs_err / np.maximum(np.abs(got) + np.abs(expected), 1e-8)
     bad = (rel_err > threshold) & (abs_err > atol) | ~np.isfinite(got)

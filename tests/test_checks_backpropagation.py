@@ -353,10 +353,11 @@ def test_backprop_ignores_tanh():
 def train_mlp_other(X, y, hidden_sizes, learning_rate, n_iter, rng, activation=sigmoid,
                     activation_derivative=ref.sigmoid_derivative, init_scale=None, weights=None,
                     callback=None):
-    """Correct, written differently: its own initialisation, a while loop, a loss array."""
+    """Correct, written differently: its own Xavier-like start, a while loop, a loss array."""
     if weights is None:
         sizes = [X.shape[1], *hidden_sizes, 1]
-        weights = [rng.normal(0, 1 / np.sqrt(a), size=(a + 1, b))
+        weights = [rng.normal(0, 1 / np.sqrt(a), size=(a + 1, b)) if init_scale is None
+                   else rng.uniform(-init_scale, init_scale, size=(a + 1, b))
                    for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
     current = [W.copy() for W in weights]
     losses = np.zeros(n_iter)
@@ -487,3 +488,10 @@ def test_mlp_predict_proba():
     assert p.shape == (7,)
     np.testing.assert_allclose(p, sigmoid(add_bias(tanh(add_bias(X) @ weights[0])) @ weights[1])
                                [:, 0])
+
+
+def test_train_mlp_ignoring_init_scale_is_caught():
+    def ignores_scale(X, y, hidden_sizes, learning_rate, n_iter, rng, init_scale=None, **kwargs):
+        return ref.train_mlp(X, y, hidden_sizes, learning_rate, n_iter, rng, **kwargs)
+
+    _fails_with(checks.check_train_mlp, ignores_scale, "was init_scale passed to init_weights")

@@ -601,3 +601,18 @@ def test_accuracy_strict_threshold(capsys):
 def test_accuracy_percentage(capsys):
     assert_rejected(checks.check_accuracy, lambda y, p: 100 * np.mean((p >= 0.5) == y),
                     "not a percentage", capsys)
+
+
+def test_minibatches_that_never_stop_get_feedback_not_a_hang():
+    from helpers.checks import check_minibatches
+
+    def forever(X, y, batch_size, rng):
+        order = rng.permutation(len(X))
+        start = 0
+        while True:
+            chosen = order[start:start + batch_size]
+            yield X[chosen], y[chosen]
+            start += batch_size
+
+    result = check_minibatches(forever)
+    assert not result and "does not stop" in result.message

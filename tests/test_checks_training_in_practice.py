@@ -428,3 +428,37 @@ def test_each_check_is_fast(name, capsys):
         check(fn)
         worst = max(worst, time.perf_counter() - start)
     assert worst < 0.2, f"check_{name} took {worst * 1000:.0f} ms"
+
+
+def test_split_ceil_is_rejected_with_its_hint():
+    import math
+
+    from helpers.checks import check_train_validation_split
+
+    def split_ceil(X, y, validation_fraction, rng):
+        order = rng.permutation(len(X))
+        k = math.ceil(validation_fraction * len(X))
+        return X[order[k:]], y[order[k:]], X[order[:k]], y[order[:k]]
+
+    result = check_train_validation_split(split_ceil)
+    assert not result and "rounds 2.1 up to 3" in result.message
+
+
+def test_init_checks_require_the_given_rng():
+    import numpy as np
+
+    from helpers.checks import check_he_init, check_xavier_init
+
+    def xavier_global(n_in, n_out, rng):
+        a = np.sqrt(6 / (n_in + n_out))
+        W = np.random.uniform(-a, a, (n_in + 1, n_out))
+        W[-1] = 0
+        return W
+
+    def he_fixed_seed(n_in, n_out, rng):
+        W = np.random.default_rng(0).normal(0, np.sqrt(2 / n_in), (n_in + 1, n_out))
+        W[-1] = 0
+        return W
+
+    assert "same seed gave different weights" in check_xavier_init(xavier_global).message
+    assert "different seeds gave the same weights" in check_he_init(he_fixed_seed).message

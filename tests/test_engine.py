@@ -327,3 +327,30 @@ def test_plotting_exports_every_topic_module():
     assert {"plot_decision_boundary", "LiveFigure"} <= set(plotting.__all__)
     assert all(hasattr(plotting, name) for name in plotting.__all__)
     assert len(plotting.__all__) == len(set(plotting.__all__))
+
+
+def test_sys_exit_in_attendee_code_is_feedback():
+    import sys as system
+
+    result = check_mse(lambda X, y, w: system.exit(1))
+    assert not result and "SystemExit" in result.message
+
+
+def test_verify_can_call_the_function_again_for_determinism():
+    def same_seed(got, seed, fn):
+        return None if np.array_equal(fn(seed), got) else "the same seed gave different values"
+
+    check = make_check(Exercise("draw", None, [Case("seed 1", (1,), verify=same_seed)],
+                                arg_names=("seed",)))
+    assert check(lambda seed: np.random.default_rng(seed).random(3))
+    assert "same seed gave different" in check(lambda seed: np.random.random(3)).message
+    calls = []
+
+    def fails_second_time(seed):
+        calls.append(seed)
+        if len(calls) > 1:
+            raise ValueError("second call")
+        return np.zeros(3)
+
+    result = check(fails_second_time)
+    assert not result and "calling your function again raised ValueError" in result.message

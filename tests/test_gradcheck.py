@@ -107,3 +107,16 @@ def test_check_gradient_leaves_w_alone_and_tolerates_zero_gradients():
         lambda v: float(v[1] ** 2) * 1e3, lambda v: np.array([0.0, 2e3 * v[1]]), w
     )
     assert np.array_equal(w, before)
+
+
+def test_a_non_finite_loss_never_passes(capsys):
+    w = np.array([30.0, -30.0])
+    result = check_gradient(lambda v: float("nan"), lambda v: np.zeros(2), w)
+    assert not result and "not finite" in result.message
+
+    def naive_cross_entropy(v):  # log(0) at a saturated point: inf, and a wrong gradient
+        p = 1 / (1 + np.exp(-np.array([50.0, -50.0]) * v[0]))
+        with np.errstate(all="ignore"):
+            return float(-np.mean(np.log(1 - p)))
+
+    assert not check_gradient(naive_cross_entropy, lambda v: np.zeros(2), w)

@@ -19,7 +19,7 @@ import numpy as np
 
 from helpers.checks.compare import Tolerance, compare
 from helpers.checks.engine import Case, Exercise, Mistake, make_check
-from helpers.feedback import Result, call_guarded, describe_error, short_type
+from helpers.feedback import short_type
 from helpers.gradcheck import numerical_gradient
 from helpers.reference import backpropagation as ref
 from helpers.reference.linear_regression import add_bias
@@ -461,9 +461,26 @@ def _structure_problem(got: Any, sizes: Sequence[int], n_iter: int) -> str | Non
     return None
 
 
-def _train_cases(fn: Callable[..., Any] | None) -> Callable[[np.random.Generator], list[Case]]:
-    """The cases; the property-based one calls ``fn`` again (determinism, callback)."""
-    fn = fn if fn is not None else ref.train_mlp
+def _uniform_start(got: Any, X, y, hidden_sizes, learning_rate, n_iter, rng,
+                   init_scale=None, **kwargs) -> str | None:
+    """With 0 iterations the returned weights are the start: uniform in [-s, s], bias too."""
+    problem = _structure_problem(got, [X.shape[1], *hidden_sizes, 1], n_iter)
+    if problem:
+        return problem
+    weights = got[0]
+    largest = max(float(np.abs(W).max()) for W in weights)
+    if largest > init_scale:
+        return (f"with init_scale={init_scale} every starting weight lies in [-{init_scale}, "
+                f"{init_scale}], but one is {largest:.3g}: was init_scale passed to init_weights?")
+    if all(np.all(W[-1] == 0) for W in weights):
+        return (f"with init_scale={init_scale} the bias rows are drawn too (uniform), but yours "
+                f"are all zero (the Xavier default): was init_scale passed to init_weights?")
+    return None
+
+
+def _train_cases() -> Callable[[np.random.Generator], list[Case]]:
+    """The cases; the property-based one calls the attendee's function again (determinism,
+    callback), through the ``fn`` the engine passes to ``verify``."""
 
     def cases(rng: np.random.Generator) -> list[Case]:
         X, y = _easy_problem(rng)
@@ -472,7 +489,7 @@ def _train_cases(fn: Callable[..., Any] | None) -> Callable[[np.random.Generator
         start3 = init_weights([3, 4, 2, 1], rng, scale=1.0)
         tanh_kwargs = {"activation": tanh, "activation_derivative": ref.tanh_derivative}
 
-        def random_start(got, X, y, hidden_sizes, learning_rate, n_iter, rng, **kwargs):
+        def random_start(got, X, y, hidden_sizes, learning_rate, n_iter, rng, fn, **kwargs):
             problem = _structure_problem(got, [2, *hidden_sizes, 1], n_iter)
             if problem:
                 return problem
@@ -482,20 +499,14 @@ def _train_cases(fn: Callable[..., Any] | None) -> Callable[[np.random.Generator
                 return (f"the loss did not decrease on an easy problem (first {losses[0]:.4g}, "
                         f"last {losses[-1]:.4g}, loss of the returned weights {final:.4g}): "
                         f"is the update `W - learning_rate * gradient`?")
-            again = call_guarded(fn, (X, y, hidden_sizes, learning_rate, n_iter,
-                                      np.random.default_rng(7)))
-            if again.error is not None:
-                return f"a second call raised {describe_error(again)}"
-            if compare(again.value, got, Tolerance(rtol=0, atol=0)) is not None:
+            again = fn(X, y, hidden_sizes, learning_rate, n_iter, np.random.default_rng(7))
+            if compare(again, got, Tolerance(rtol=0, atol=0)) is not None:
                 return ("two calls with `np.random.default_rng(7)` gave different results: draw "
                         "every random number from `rng` (init_weights(..., rng)), not from "
                         "np.random directly.")
             calls: list[tuple[int, float]] = []
-            recorded = call_guarded(fn, (X, y, hidden_sizes, learning_rate, n_iter,
-                                         np.random.default_rng(7)),
-                                    {"callback": lambda i, w, loss: calls.append((i, loss))})
-            if recorded.error is not None:
-                return f"a call with a callback raised {describe_error(recorded)}"
+            fn(X, y, hidden_sizes, learning_rate, n_iter, np.random.default_rng(7),
+               callback=lambda i, w, loss: calls.append((i, loss)))
             if [i for i, _ in calls] != list(range(n_iter)):
                 return (f"callback should be called after each update with iterations 0 to "
                         f"{n_iter - 1}; it was called {len(calls)} times.")
@@ -514,6 +525,12 @@ def _train_cases(fn: Callable[..., Any] | None) -> Callable[[np.random.Generator
                  (X, y, [4], 1.0, 60, np.random.default_rng(7)), verify=random_start,
                  hint="initialise with `init_weights([d, *hidden_sizes, 1], rng, init_scale)` "
                       "and run full-batch gradient descent."),
+            Case("random start with init_scale=0.5 (the talk's uniform start), 0 iterations",
+                 (X, y, [6], 0.5, 0, np.random.default_rng(3)), {"init_scale": 0.5},
+                 verify=_uniform_start,
+                 hint="without `weights`, start from `init_weights([d, *hidden_sizes, 1], "
+                      "rng, init_scale)`: pass init_scale on (None gives Xavier, 0.5 the talk's "
+                      "uniform [-0.5, 0.5])."),
         ]
 
     return cases
@@ -553,40 +570,17 @@ _TRAIN_MISTAKES = [
 ]
 
 
-def check_train_mlp(fn: Any) -> Result:
-    """Check your `train_mlp` on exact and property-based cases and print feedback.
-
-    From given starting weights the result must equal full-batch gradient descent exactly (and
-    the given weights must not be modified); from a random start, the shapes, the number of
-    losses, a decreasing loss on an easy problem, determinism for a seeded ``rng`` and the
-    callback are checked.
-
-    Parameters
-    ----------
-    fn : callable
-        Your `train_mlp` function itself (not its result).
-
-    Returns
-    -------
-    Result
-        Truthy only when every case passed; the feedback has been printed.
-    """
-    return _train_exercise(fn).check(fn)
-
-
-def _train_exercise(fn: Any) -> Exercise:
-    return Exercise(
-        name="train_mlp",
-        reference=ref.train_mlp,
-        cases=_train_cases(fn),
-        mistakes=_TRAIN_MISTAKES,
-        outputs=("weights", "losses"),
-        mutation_hint="your function changed the `weights` it was given (`W -= ...` on the "
-                      "caller's arrays): copy them first (`[W.copy() for W in weights]`) or write "
-                      "`W = W - learning_rate * G`.",
-    )
-
-
-# For tests and benchmarks. Its property-based case re-runs the reference (not the function being
-# checked) for the determinism and callback checks: call check_train_mlp itself to check a function.
-check_train_mlp.exercise = _train_exercise(None)
+# From given starting weights the result must equal full-batch gradient descent exactly (and the
+# given weights must not be modified); from a random start: init_scale passed on, the shapes, the
+# number of losses, a decreasing loss on an easy problem, determinism for a seeded rng and the
+# callback.
+check_train_mlp = make_check(Exercise(
+    name="train_mlp",
+    reference=ref.train_mlp,
+    cases=_train_cases(),
+    mistakes=_TRAIN_MISTAKES,
+    outputs=("weights", "losses"),
+    mutation_hint="your function changed the `weights` it was given (`W -= ...` on the "
+                  "caller's arrays): copy them first (`[W.copy() for W in weights]`) or write "
+                  "`W = W - learning_rate * G`.",
+))

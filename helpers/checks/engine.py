@@ -51,6 +51,11 @@ from helpers.feedback import (
     snapshot,
 )
 
+
+class _AttendeeError(Exception):
+    """The attendee's function raised when a ``verify`` called it again."""
+
+
 _SEE_FORMULA = "compare your code with the formula above the exercise."
 _COMPUTE = object()  # sentinel: the expected value comes from the reference implementation
 
@@ -72,7 +77,9 @@ class Case:
     verify : callable, optional
         ``verify(got, *args, **kwargs) -> str | None``: a property check used instead of an
         exact comparison (e.g. statistics of a random initialisation). Returns a description of
-        the problem, or None when ``got`` is fine.
+        the problem, or None when ``got`` is fine. If it has a parameter named ``fn``, it also
+        receives the attendee's function (to call it again, e.g. with the same seed); such
+        calls are guarded like the first one.
     hint : str, optional
         Shown when this case fails and no mistake from the catalogue explains it.
     """
@@ -253,9 +260,7 @@ class Exercise:
                 f"place; the caller's data must stay as it was.\n    hint: {hint}"
             )
         if case.verify is not None:
-            problem = case.verify(
-                outcome.value, *snapshot(case.args), **snapshot(dict(case.kwargs))
-            )
+            problem = self._verify(fn, case, outcome.value)
             if problem:
                 return (
                     "failed",
@@ -267,6 +272,23 @@ class Exercise:
         if mismatch is None:
             return None
         return "failed", self._describe_mismatch(mismatch, outcome, case, expected)
+
+    def _verify(self, fn: Callable[..., Any], case: Case, got: Any) -> str | None:
+        """Run ``case.verify``; calls it makes to the attendee's function are guarded."""
+        extra = {}
+        if "fn" in inspect.signature(case.verify).parameters:
+
+            def guarded(*args: Any, **kwargs: Any) -> Any:
+                again = call_guarded(fn, args, kwargs, self.prepare)
+                if again.error is not None:
+                    raise _AttendeeError(describe_error(again))
+                return again.value
+
+            extra["fn"] = guarded
+        try:
+            return case.verify(got, *snapshot(case.args), **snapshot(dict(case.kwargs)), **extra)
+        except _AttendeeError as error:
+            return f"calling your function again raised {error}"
 
     def _compare(self, got: Any, expected: Any) -> Mismatch | None:
         if got is None and expected is not None:

@@ -13,7 +13,9 @@ the exception it raises (``math.exp`` on an array raises a ``TypeError``).
 
 from __future__ import annotations
 
+import itertools
 import math
+from typing import Any
 
 import numpy as np
 
@@ -347,11 +349,21 @@ _MB_REPLACEMENT = (
     "rng.integers). An epoch visits every sample exactly once: shuffle the indices once with "
     "`order = rng.permutation(n)` and cut `order` into consecutive chunks.")
 
+# More batches than any case needs: a generator that never stops (a `while True` loop without
+# its exit) must become feedback, not a hung kernel.
+_MAX_BATCHES = 100
+
+
+def _first_batches(batches: Any) -> list:
+    """The batches as a list, at most ``_MAX_BATCHES`` of them."""
+    return list(itertools.islice(batches, _MAX_BATCHES))
+
+
 check_minibatches = make_check(Exercise(
     name="minibatches",
     reference=ref.minibatches,
     cases=_minibatch_cases,
-    prepare=list,
+    prepare=_first_batches,
     mistakes=[
         Mistake("not shuffled", _mb_in_order,
                 "the batches come in the original order: shuffle first, with "
@@ -367,6 +379,9 @@ check_minibatches = make_check(Exercise(
         Mistake("sampled with replacement per batch", _mb_per_batch_choice, _MB_REPLACEMENT),
     ],
     diagnoses=[
+        (lambda got, *args: len(got) == _MAX_BATCHES,
+         "your generator does not stop: after the last batch (start >= n) it must end, e.g. "
+         "`for start in range(0, n, batch_size):` rather than a `while True:` loop."),
         (_pairs_broken,
          "some batch pairs rows of X with labels of other samples: index X and y with the same "
          "indices (one `order = rng.permutation(n)` for both)."),

@@ -100,6 +100,12 @@ def _split_truncated(X, y, validation_fraction, rng):
     return X[order[n_val:]], y[order[n_val:]], X[order[:n_val]], y[order[:n_val]]
 
 
+def _split_ceil(X, y, validation_fraction, rng):
+    order = rng.permutation(X.shape[0])
+    n_val = int(np.ceil(validation_fraction * X.shape[0]))
+    return X[order[n_val:]], y[order[n_val:]], X[order[:n_val]], y[order[:n_val]]
+
+
 def _split_fraction_for_training(X, y, validation_fraction, rng):
     order = rng.permutation(X.shape[0])
     n_val = round((1 - validation_fraction) * X.shape[0])
@@ -123,6 +129,7 @@ def _split_cases(rng: np.random.Generator) -> list[Case]:
     return [
         Case("hand-made: 10 samples, 30% for validation", (X1, y1, 0.3, _gen(1))),
         Case("hand-made: 10 samples, 0.29 * 10 = 2.9 rounds to 3", (X1, y1, 0.29, _gen(2))),
+        Case("hand-made: 10 samples, 0.21 * 10 = 2.1 rounds to 2", (X1, y1, 0.21, _gen(4))),
         Case("random: 50 samples, 3 features, 20% for validation", (X2, y2, 0.2, _gen(3))),
     ]
 
@@ -158,6 +165,9 @@ check_train_validation_split = make_check(Exercise(
         Mistake("int truncates", _split_truncated,
                 "the validation set has one sample too few: `int(0.29 * 10)` truncates 2.9 to "
                 "2; use `round(validation_fraction * n)`."),
+        Mistake("ceil rounds up", _split_ceil,
+                "the validation set has one sample too many: `ceil(0.21 * 10)` rounds 2.1 up to "
+                "3; use `round(validation_fraction * n)`."),
         Mistake("fraction for training", _split_fraction_for_training,
                 "`validation_fraction` is the share of samples held out for VALIDATION, not "
                 "for training."),
@@ -279,6 +289,21 @@ def _verify_he(got: Any, n_in: int, n_out: int, rng: Any = None) -> str | None:
     return None
 
 
+def _uses_the_rng(got: Any, n_in: int, n_out: int, rng: Any, fn: Any) -> str | None:
+    """The same seed must give the same weights, another seed other weights."""
+    again = fn(n_in, n_out, np.random.default_rng(7))
+    other = fn(n_in, n_out, np.random.default_rng(8))
+    if not isinstance(got, np.ndarray) or not isinstance(again, np.ndarray):
+        return f"expected a numpy array, got {short_type(got)}"
+    if got.shape != again.shape or not np.array_equal(got, again):
+        return ("the same seed gave different weights: draw every random number from the `rng` "
+                "argument (`rng.uniform(...)`, `rng.normal(...)`), not from `np.random`.")
+    if isinstance(other, np.ndarray) and other.shape == got.shape and np.array_equal(got, other):
+        return ("two different seeds gave the same weights: use the `rng` you are given instead of "
+                "creating your own generator with a fixed seed.")
+    return None
+
+
 def _init_cases(verify):
     def cases(rng: np.random.Generator) -> list[Case]:
         return [
@@ -286,6 +311,8 @@ def _init_cases(verify):
                  verify=verify),
             Case("a layer with 64 inputs and 128 outputs (statistics)", (64, 128, _gen(6)),
                  verify=verify),
+            Case("the same seed twice, then another seed", (20, 10, _gen(7)),
+                 verify=_uses_the_rng),
         ]
     return cases
 
