@@ -39,11 +39,16 @@ class SetupReport:
 
 
 def pinned_versions(path: Path = REQUIREMENTS) -> dict[str, str]:
-    """``name -> version`` for every ``name==version`` line of a requirements file."""
+    """``name -> version`` for every ``name==version`` line of a requirements file.
+
+    ``-r other.txt`` lines are followed (relative to the file), as pip does.
+    """
     versions = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         line = line.split("#")[0].strip()
-        if "==" in line:
+        if line.startswith("-r "):
+            versions |= pinned_versions(path.parent / line[3:].strip())
+        elif "==" in line:
             name, version = line.split("==", 1)
             versions[name.strip().lower()] = version.strip()
     return versions

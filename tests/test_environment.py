@@ -9,21 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from helpers.environment import pinned_versions
+
 ROOT = Path(__file__).resolve().parent.parent
 REQUIRED = {"numpy", "matplotlib", "jupyterlab", "ipywidgets", "nbval", "pytest", "ipykernel"}
-
-
-def pins(path: Path) -> dict[str, str]:
-    """``name -> version`` of the ``name==version`` lines of a requirements file (and its -r)."""
-    found: dict[str, str] = {}
-    for line in path.read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line.startswith("-r "):
-            found |= pins(path.parent / line[3:].strip())
-        elif "==" in line:
-            name, version = line.split("==")
-            found[name.strip().lower()] = version.strip()
-    return found
 
 
 def conda_pins(path: Path) -> dict[str, str]:
@@ -37,7 +26,7 @@ def conda_pins(path: Path) -> dict[str, str]:
 
 
 def test_requirements_pin_the_workshop_packages_exactly():
-    runtime = pins(ROOT / "requirements.txt")
+    runtime = pinned_versions(ROOT / "requirements.txt")
     assert REQUIRED <= runtime.keys()
     text = (ROOT / "requirements.txt").read_text()
     assert re.search(r"^-e \.\s*$", text, re.MULTILINE), "the helpers package is installed from ."
@@ -47,7 +36,7 @@ def test_requirements_pin_the_workshop_packages_exactly():
 
 
 def test_environment_yml_matches_requirements():
-    wanted = pins(ROOT / "requirements-dev.txt")
+    wanted = pinned_versions(ROOT / "requirements-dev.txt")
     conda = conda_pins(ROOT / "environment.yml")
     assert wanted == {k: conda[k] for k in wanted if k in conda}, "versions differ"
     assert wanted.keys() <= conda.keys(), (
@@ -61,7 +50,7 @@ def test_environment_yml_matches_requirements():
 def test_the_running_environment_is_the_pinned_one():
     from importlib.metadata import version
 
-    for name, pinned in pins(ROOT / "requirements.txt").items():
+    for name, pinned in pinned_versions(ROOT / "requirements.txt").items():
         assert version(name) == pinned, f"{name} {version(name)} installed, {pinned} pinned"
 
 

@@ -65,3 +65,9 @@ def test_data_problems_are_reported(monkeypatch):
 def test_the_real_report_is_ready_here():
     report = environment.setup_report("module://matplotlib_inline.backend_inline")
     assert report.ready, report.verdict()
+
+
+def test_pinned_versions_follow_included_files(tmp_path: Path):
+    (tmp_path / "base.txt").write_text("numpy==2.4.6\n")
+    (tmp_path / "dev.txt").write_text("-r base.txt\nruff==0.17.6\n")
+    assert pinned_versions(tmp_path / "dev.txt") == {"numpy": "2.4.6", "ruff": "0.17.6"}

@@ -109,21 +109,24 @@ check_predict_proba = make_check(Exercise(
 
 
 # --------------------------------------------------------------------------------- cross-entropy
-def _loss_cases(rng: np.random.Generator) -> list[Case]:
-    X_sat = np.array([[40.0, 1.0], [-800.0, 1.0], [2.0, 0.0], [-3.0, 1.0], [800.0, 0.0]])
+def _logistic_inputs(rng: np.random.Generator) -> list[tuple]:
+    """(X, y, w) for the loss and gradient checks: hand-made, random, saturated predictions."""
     return [
-        Case("hand-made: 4 samples, 2 features",
-             (np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, -3.0], [2.0, 1.0]]),
-              np.array([1.0, 0.0, 0.0, 1.0]), np.array([0.5, -0.25]))),
-        Case("random: 30 samples, 3 features",
-             (rng.normal(size=(30, 3)), rng.integers(0, 2, 30).astype(float),
-              rng.normal(size=3))),
+        (np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, -3.0], [2.0, 1.0]]),
+         np.array([1.0, 0.0, 0.0, 1.0]), np.array([0.5, -0.25])),
+        (rng.normal(size=(30, 3)), rng.integers(0, 2, 30).astype(float), rng.normal(size=3)),
         # Confident AND correct predictions: p rounds to exactly 1.0 or 0.0 in float64, so the
         # formula as written takes log(0). Misclassified points stay at |z| <= 15, where
         # clipping p to [1e-15, 1 - 1e-15] (a correct answer) changes nothing measurable.
-        Case("saturated predictions: sigmoid(X @ w) is exactly 0.0 or 1.0 for some samples",
-             (X_sat, np.array([1.0, 0.0, 0.0, 1.0, 1.0]), np.array([1.0, 0.5]))),
+        (np.array([[40.0, 1.0], [-800.0, 1.0], [2.0, 0.0], [-3.0, 1.0], [800.0, 0.0]]),
+         np.array([1.0, 0.0, 0.0, 1.0, 1.0]), np.array([1.0, 0.5])),
     ]
+
+
+def _loss_cases(rng: np.random.Generator) -> list[Case]:
+    labels = ("hand-made: 4 samples, 2 features", "random: 30 samples, 3 features",
+              "saturated predictions: sigmoid(X @ w) is exactly 0.0 or 1.0 for some samples")
+    return [Case(label, args) for label, args in zip(labels, _logistic_inputs(rng), strict=True)]
 
 
 _LOG0_HINT = (
@@ -186,17 +189,9 @@ check_cross_entropy_loss = make_check(Exercise(
 
 # --------------------------------------------------------------------------------- its gradient
 def _gradient_cases(rng: np.random.Generator) -> list[Case]:
-    return [
-        Case("hand-made: 4 samples, 2 features",
-             (np.array([[1.0, 2.0], [-1.0, 0.5], [0.0, -3.0], [2.0, 1.0]]),
-              np.array([1.0, 0.0, 0.0, 1.0]), np.array([0.5, -0.25]))),
-        Case("random: 30 samples, 3 features",
-             (rng.normal(size=(30, 3)), rng.integers(0, 2, 30).astype(float),
-              rng.normal(size=3))),
-        Case("saturated predictions",
-             (np.array([[40.0, 1.0], [-800.0, 1.0], [2.0, 0.0], [-3.0, 1.0], [800.0, 0.0]]),
-              np.array([1.0, 0.0, 0.0, 1.0, 1.0]), np.array([1.0, 0.5]))),
-    ]
+    labels = ("hand-made: 4 samples, 2 features", "random: 30 samples, 3 features",
+              "saturated predictions")
+    return [Case(label, args) for label, args in zip(labels, _logistic_inputs(rng), strict=True)]
 
 
 check_cross_entropy_gradient = make_check(Exercise(
