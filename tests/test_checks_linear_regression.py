@@ -6,8 +6,6 @@ way an attendee would write them.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
@@ -55,7 +53,7 @@ def add_bias_loop(X):
     return out
 
 
-@pytest.mark.parametrize("fn", [ref.add_bias, add_bias_column_stack, add_bias_c_, add_bias_insert,
+@pytest.mark.parametrize("fn", [add_bias_column_stack, add_bias_c_, add_bias_insert,
                                 add_bias_loop])
 def test_add_bias_accepts(fn, capsys):
     assert_passes(checks.check_add_bias, fn, capsys)
@@ -101,7 +99,7 @@ def predict_einsum(X, w):
     return np.einsum("nd,d->n", X, w)
 
 
-@pytest.mark.parametrize("fn", [ref.predict, predict_dot, predict_loop, predict_einsum])
+@pytest.mark.parametrize("fn", [predict_dot, predict_loop, predict_einsum])
 def test_predict_accepts(fn, capsys):
     assert_passes(checks.check_predict, fn, capsys)
 
@@ -132,7 +130,7 @@ def mse_norm(X, y, w):
     return np.linalg.norm(X @ w - y) ** 2 / X.shape[0]
 
 
-@pytest.mark.parametrize("fn", [ref.mse_loss, mse_loop, mse_dot, mse_norm,
+@pytest.mark.parametrize("fn", [mse_loop, mse_dot, mse_norm,
                                 lambda X, y, w: np.mean(np.square(X @ w - y))])
 def test_mse_loss_accepts(fn, capsys):
     assert_passes(checks.check_mse_loss, fn, capsys)
@@ -186,7 +184,7 @@ def gradient_row_vector(X, y, w):
     return 2 * np.dot(X @ w - y, X) / len(y)
 
 
-@pytest.mark.parametrize("fn", [ref.mse_gradient, gradient_loop, gradient_mean,
+@pytest.mark.parametrize("fn", [gradient_loop, gradient_mean,
                                 gradient_row_vector])
 def test_mse_gradient_accepts(fn, capsys):
     assert_passes(checks.check_mse_gradient, fn, capsys)
@@ -241,7 +239,7 @@ def descent_copy_in_place(X, y, w0, learning_rate, n_iter):
     return w, losses
 
 
-@pytest.mark.parametrize("fn", [ref.gradient_descent, descent_array_losses, descent_copy_in_place])
+@pytest.mark.parametrize("fn", [descent_array_losses, descent_copy_in_place])
 def test_gradient_descent_accepts(fn, capsys):
     assert_passes(checks.check_gradient_descent, fn, capsys)
 
@@ -314,7 +312,6 @@ def test_gradient_descent_rejects(fn, phrase, capsys):
 
 # --------------------------------------------------------------------------- normal_equation
 @pytest.mark.parametrize("fn", [
-    ref.normal_equation,
     lambda X, y: np.linalg.lstsq(X, y, rcond=None)[0],
     lambda X, y: np.linalg.inv(X.T @ X) @ X.T @ y,
     lambda X, y: np.linalg.pinv(X) @ y,
@@ -349,7 +346,7 @@ def poly_power(x, degree):
     return ref.add_bias(np.power.outer(x, np.arange(1, degree + 1)))
 
 
-@pytest.mark.parametrize("fn", [ref.polynomial_features, poly_loop, poly_vander, poly_power])
+@pytest.mark.parametrize("fn", [poly_loop, poly_vander, poly_power])
 def test_polynomial_features_accepts(fn, capsys):
     assert_passes(checks.check_polynomial_features, fn, capsys)
 
@@ -378,50 +375,3 @@ def test_polynomial_features_rejects(fn, phrase, capsys):
     assert_fails(checks.check_polynomial_features, fn, phrase, capsys)
 
 
-# --------------------------------------------------------------------------- every check
-ALL = [
-    (checks.check_add_bias, ref.add_bias),
-    (checks.check_predict, ref.predict),
-    (checks.check_mse_loss, ref.mse_loss),
-    (checks.check_mse_gradient, ref.mse_gradient),
-    (checks.check_gradient_descent, ref.gradient_descent),
-    (checks.check_normal_equation, ref.normal_equation),
-    (checks.check_polynomial_features, ref.polynomial_features),
-]
-
-
-def test_all_names_exported():
-    assert sorted(checks.__all__) == sorted(check.__name__ for check, _ in ALL)
-
-
-@pytest.mark.parametrize("check, _", ALL)
-def test_stub_is_not_implemented_yet(check, _, capsys):
-    def stub(*args, **kwargs):
-        raise NotImplementedError("Replace this line with your code.")
-
-    result, printed = run(check, stub, capsys)
-    assert not result
-    assert result.status == "not implemented"
-    assert "not implemented yet" in printed
-
-
-@pytest.mark.parametrize("check, _", ALL)
-def test_missing_return_and_exception(check, _, capsys):
-    result, printed = run(check, lambda *args: None, capsys)
-    assert not result and "return" in printed.lower()
-    result, printed = run(check, lambda *args: 1 / 0, capsys)
-    assert not result and "ZeroDivisionError" in printed
-
-
-@pytest.mark.parametrize("check, reference", ALL)
-def test_each_check_is_fast(check, reference, capsys):
-    # the slowest path: a wrong answer, so every mistake of the catalogue is tried
-    def wrong(*args):
-        value = reference(*args)
-        return (value[0] + 1, value[1]) if isinstance(value, tuple) else value + 1
-
-    for fn in (reference, wrong):
-        start = time.perf_counter()
-        check(fn)
-        assert time.perf_counter() - start < 0.2
-    capsys.readouterr()

@@ -6,12 +6,9 @@ as an attendee would write them.
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
-from helpers.checks import neural_networks as checks
 from helpers.checks.neural_networks import (
     check_layer_forward,
     check_mlp_forward,
@@ -62,7 +59,7 @@ def predict_strict(X, w):
     return np.where(X @ w > 0, 1, -1)
 
 
-@pytest.mark.parametrize("fn", [ref.perceptron_predict, predict_loop, predict_int,
+@pytest.mark.parametrize("fn", [predict_loop, predict_int,
                                 predict_sign_fixed])
 def test_perceptron_predict_accepts_correct_variants(fn):
     assert check_perceptron_predict(fn)
@@ -146,7 +143,7 @@ def train_single_epoch(X, y, n_epochs):
     return w
 
 
-@pytest.mark.parametrize("fn", [ref.perceptron_train, train_indexed, train_where])
+@pytest.mark.parametrize("fn", [train_indexed, train_where])
 def test_perceptron_train_accepts_correct_variants(fn):
     assert check_perceptron_train(fn)
 
@@ -211,7 +208,7 @@ def tanh_abs(z):
     return (1 - e) / (1 + e)
 
 
-@pytest.mark.parametrize("fn", [ref.tanh, np.tanh, tanh_via_sigmoid, tanh_where])
+@pytest.mark.parametrize("fn", [np.tanh, tanh_via_sigmoid, tanh_where])
 def test_tanh_accepts_correct_variants(fn):
     assert check_tanh(fn)
 
@@ -265,7 +262,7 @@ def layer_sigmoid_always(X, W, activation):
     return z_lin, 1 / (1 + np.exp(-z_lin))
 
 
-@pytest.mark.parametrize("fn", [ref.layer_forward, layer_split_bias, layer_dot_list])
+@pytest.mark.parametrize("fn", [layer_split_bias, layer_dot_list])
 def test_layer_forward_accepts_correct_variants(fn):
     assert check_layer_forward(fn)
 
@@ -328,7 +325,7 @@ def mlp_extra_output(X, weights, activation=sigmoid):
     return zs + [zs[-1]], z_lins
 
 
-@pytest.mark.parametrize("fn", [ref.mlp_forward, mlp_loop, mlp_hidden_then_output])
+@pytest.mark.parametrize("fn", [mlp_loop, mlp_hidden_then_output])
 def test_mlp_forward_accepts_correct_variants(fn):
     assert check_mlp_forward(fn)
 
@@ -338,7 +335,7 @@ def test_mlp_forward_accepts_correct_variants(fn):
     (mlp_linear_hidden, "apply the activation to every hidden layer too"),
     (mlp_all_sigmoid, "use the `activation` argument for the hidden layers"),
     (mlp_without_x, "zs starts with the input itself"),
-    (mlp_extra_output, "len(zs) == len(weights) + 1"),
+    (mlp_extra_output, "one item too many at the end"),
 ])
 def test_mlp_forward_names_mistakes(fn, phrase):
     result = check_mlp_forward(fn)
@@ -355,38 +352,3 @@ def test_mlp_forward_uses_the_notebooks_worked_example():
     np.testing.assert_allclose(zs[2], [[0.6476]], atol=5e-5)
 
 
-# --------------------------------------------------------------------------- all checks
-ALL_CHECKS = [getattr(checks, name) for name in checks.__all__]
-
-
-def test_all_names_exported():
-    assert {c.__name__ for c in ALL_CHECKS} == {
-        "check_perceptron_predict", "check_perceptron_train", "check_tanh",
-        "check_layer_forward", "check_mlp_forward"}
-
-
-@pytest.mark.parametrize("check", ALL_CHECKS, ids=lambda c: c.__name__)
-def test_stub_is_not_implemented_yet(check):
-    def stub(*args, **kwargs):
-        raise NotImplementedError("Replace this line with your code.")
-
-    result = check(stub)
-    assert not result and result.status == "not implemented"
-    assert "not implemented yet" in result.message
-
-
-@pytest.mark.parametrize("check", ALL_CHECKS, ids=lambda c: c.__name__)
-def test_missing_return_and_exceptions_become_feedback(check):
-    assert "forget the `return`" in check(lambda *a, **k: None).message
-    result = check(lambda *a, **k: 1 / 0)
-    assert not result and "ZeroDivisionError" in result.message
-
-
-@pytest.mark.parametrize("check", ALL_CHECKS, ids=lambda c: c.__name__)
-def test_each_check_is_fast(check):
-    slowest = 0.0
-    for fn in (check.exercise.reference, *(m.fn for m in check.exercise.mistakes)):
-        start = time.perf_counter()
-        check(fn)
-        slowest = max(slowest, time.perf_counter() - start)
-    assert slowest < 0.2, f"{check.__name__} took {slowest * 1000:.0f} ms"

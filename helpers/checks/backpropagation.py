@@ -26,11 +26,6 @@ from helpers.reference.linear_regression import add_bias
 from helpers.reference.logistic_regression import sigmoid
 from helpers.reference.neural_networks import init_weights, mlp_forward, tanh
 
-__all__ = [
-    "check_sigmoid_derivative", "check_tanh_derivative", "check_mlp_loss", "check_output_delta",
-    "check_hidden_delta", "check_weight_gradient", "check_backprop", "check_train_mlp",
-]
-
 
 # --------------------------------------------------------------------------- sigmoid_derivative
 def _derivative_cases(rng: np.random.Generator) -> list[Case]:
@@ -67,8 +62,8 @@ check_sigmoid_derivative = make_check(Exercise(
         Mistake("1 + s", lambda z: _s(z) * (1 + _s(z)),
                 "check the sign inside the bracket: `sigmoid(z) * (1 - sigmoid(z))`."),
     ],
-    hint="the derivative of the sigmoid at z is `sigmoid(z) * (1 - sigmoid(z))` (see the "
-         "derivation above the exercise).",
+    hints=("the derivative of the sigmoid at z is `sigmoid(z) * (1 - sigmoid(z))` (see the "
+         "derivation above the exercise).",),
 ))
 
 
@@ -90,7 +85,7 @@ check_tanh_derivative = make_check(Exercise(
         Mistake("sigmoid's derivative", lambda z: ref.sigmoid_derivative(z),
                 "that is the sigmoid's derivative; tanh's is `1 - tanh(z) ** 2`."),
     ],
-    hint="the derivative of tanh at z is `1 - tanh(z) ** 2`.",
+    hints=("the derivative of tanh at z is `1 - tanh(z) ** 2`.",),
 ))
 
 
@@ -169,8 +164,8 @@ check_mlp_loss = make_check(Exercise(
             "the cross-entropy has a minus sign in front: `-mean(y log p + (1 - y) log(1 - p))` "
             "is positive."),
     ],
-    hint="run `zs, z_lins = mlp_forward(X, weights, activation)`, take `p = zs[-1][:, 0]` and "
-         "return the mean binary cross-entropy of p against y.",
+    hints=("run `zs, z_lins = mlp_forward(X, weights, activation)`, take `p = zs[-1][:, 0]` and "
+         "return the mean binary cross-entropy of p against y.",),
 ))
 
 
@@ -208,7 +203,7 @@ check_output_delta = make_check(Exercise(
                 "no division by n here: the delta is per sample, `p - y`; the mean over the "
                 "samples is taken in weight_gradient."),
     ],
-    hint="the output delta is `p - y`, one row per sample, shape (n, 1).",
+    hints=("the output delta is `p - y`, one row per sample, shape (n, 1).",),
 ))
 
 
@@ -262,8 +257,8 @@ check_hidden_delta = make_check(Exercise(
                 "back-propagated sum: "
                 "`activation_derivative(z_lin) * (delta_next @ W_next[:-1].T)`."),
     ],
-    hint="`activation_derivative(z_lin) * (delta_next @ W_next[:-1].T)`: shapes (n, d) * ((n, "
-         "d_next) @ (d_next, d)).",
+    hints=("`activation_derivative(z_lin) * (delta_next @ W_next[:-1].T)`: shapes (n, d) * ((n, "
+         "d_next) @ (d_next, d)).",),
 ))
 
 
@@ -304,7 +299,7 @@ check_weight_gradient = make_check(Exercise(
                 "the result must have the weights' shape (d_in + 1, d_out): "
                 "`add_bias(layer_input).T @ delta / n`, not `delta.T @ ...`."),
     ],
-    hint="`add_bias(layer_input).T @ delta / n`, shape (d_in + 1, d_out).",
+    hints=("`add_bias(layer_input).T @ delta / n`, shape (d_in + 1, d_out).",),
 ))
 
 
@@ -380,7 +375,9 @@ def _mistake_backprop(**how) -> Callable[..., list]:
 
 check_backprop = make_check(Exercise(
     name="backprop",
-    reference=None,  # expected values are numerical gradients, computed in the cases
+    uses=("output_delta", "hidden_delta", "weight_gradient", "sigmoid_derivative",
+          "tanh_derivative"),
+    reference=ref.backprop,  # the expected values are numerical gradients, set in the cases
     arg_names=("X", "y", "weights"),
     cases=_backprop_cases,
     tolerance=Tolerance(rtol=1e-5, atol=1e-8),  # central differences are accurate to ~1e-10
@@ -422,10 +419,10 @@ check_backprop = make_check(Exercise(
         Mistake("summed", _mistake_backprop(grad=lambda Z, d: add_bias(Z).T @ d),
                 "the loss is a mean: divide each weight gradient by n (weight_gradient does)."),
     ],
-    hint="forward pass with mlp_forward, `delta = output_delta(zs[-1], y.reshape(-1, 1))`, then "
+    hints=("forward pass with mlp_forward, `delta = output_delta(zs[-1], y.reshape(-1, 1))`, then "
          "for each layer from the last to the first: its gradient `weight_gradient(zs[l], delta)`, "
          "then (if l > 0) `delta = hidden_delta(z_lins[l - 1], weights[l], delta, "
-         "activation_derivative)`.",
+         "activation_derivative)`.",),
     mutation_hint="backprop must not change the weights: compute new arrays (no `W -= ...`).",
 ))
 
@@ -461,7 +458,7 @@ def _structure_problem(got: Any, sizes: Sequence[int], n_iter: int) -> str | Non
     return None
 
 
-def _uniform_start(got: Any, X, y, hidden_sizes, learning_rate, n_iter, rng,
+def _uniform_start(got: Any, fn: Any, X, y, hidden_sizes, learning_rate, n_iter, rng,
                    init_scale=None, **kwargs) -> str | None:
     """With 0 iterations the returned weights are the start: uniform in [-s, s], bias too."""
     problem = _structure_problem(got, [X.shape[1], *hidden_sizes, 1], n_iter)
@@ -489,7 +486,7 @@ def _train_cases() -> Callable[[np.random.Generator], list[Case]]:
         start3 = init_weights([3, 4, 2, 1], rng, scale=1.0)
         tanh_kwargs = {"activation": tanh, "activation_derivative": ref.tanh_derivative}
 
-        def random_start(got, X, y, hidden_sizes, learning_rate, n_iter, rng, fn, **kwargs):
+        def random_start(got, fn, X, y, hidden_sizes, learning_rate, n_iter, rng, **kwargs):
             problem = _structure_problem(got, [2, *hidden_sizes, 1], n_iter)
             if problem:
                 return problem
@@ -576,6 +573,7 @@ _TRAIN_MISTAKES = [
 # callback.
 check_train_mlp = make_check(Exercise(
     name="train_mlp",
+    uses=("backprop", "mlp_loss"),
     reference=ref.train_mlp,
     cases=_train_cases(),
     mistakes=_TRAIN_MISTAKES,

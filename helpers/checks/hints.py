@@ -29,7 +29,7 @@ def generic_hint(mismatch: Mismatch, n_samples: int | None) -> str | None:
                 "numerically stable form of the formula."
             )
         if mismatch.kind == "value":
-            return _value_hint(mismatch.got, mismatch.expected, n_samples)
+            return value_hint(mismatch.got, mismatch.expected, n_samples)
     except Exception:  # a hint is a bonus: never let it break the feedback
         return None
     return None
@@ -62,7 +62,7 @@ def _shape_hint(got: tuple, expected: tuple, n: int | None) -> str | None:
     return None
 
 
-def _value_hint(got: Any, expected: Any, n: int | None) -> str | None:
+def value_hint(got: Any, expected: Any, n: int | None) -> str | None:
     g = np.asarray(got, dtype=float)
     e = np.asarray(expected, dtype=float)
     if g.shape != e.shape or not np.all(np.isfinite(g)):

@@ -11,13 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from helpers.checks.compare import Tolerance
-from helpers.checks.engine import Case, Exercise, Mistake, make_check
+from helpers.checks.engine import Case, Exercise, Mistake, Note, make_check
+from helpers.checks.source import calls
 from helpers.reference import linear_regression as ref
-
-__all__ = [
-    "check_add_bias", "check_predict", "check_mse_loss", "check_mse_gradient",
-    "check_gradient_descent", "check_normal_equation", "check_polynomial_features",
-]
 
 
 def _ones(n: int) -> np.ndarray:
@@ -52,7 +48,7 @@ check_add_bias = make_check(Exercise(
                 "the ones must be an extra column (d + 1 columns in all), not replace the last "
                 "feature."),
     ],
-    hint="return X with one extra last column of ones: shape (n, d + 1).",
+    hints=("return X with one extra last column of ones: shape (n, d + 1).",),
     mutation_hint="build a new array (`np.hstack([X, ones])`) instead of writing into X.",
 ))
 
@@ -84,7 +80,7 @@ check_predict = make_check(Exercise(
         Mistake("sum of everything", lambda X, w: np.sum(X @ w),
                 "return one prediction per sample, shape (n,), not their sum."),
     ],
-    hint="the prediction for sample i is the dot product of row i of X with w: `X @ w`.",
+    hints=("the prediction for sample i is the dot product of row i of X with w: `X @ w`.",),
 ))
 
 
@@ -105,6 +101,7 @@ def _mse_loss_cases(rng: np.random.Generator) -> list[Case]:
 
 check_mse_loss = make_check(Exercise(
     name="mse_loss",
+    uses=("predict",),
     reference=ref.mse_loss,
     cases=_mse_loss_cases,
     mistakes=[
@@ -113,14 +110,11 @@ check_mse_loss = make_check(Exercise(
                 "sum by n)."),
         Mistake("rmse", lambda X, y, w: float(np.sqrt(np.mean((X @ w - y) ** 2))),
                 "you returned the root of the MSE (RMSE): drop the `np.sqrt`."),
+        # (X @ w)[:, None] - y and X @ w - y[:, None] give transposed matrices, the same mean
         Mistake("(n, n) broadcast", lambda X, y, w: float(np.mean((X @ w[:, None] - y) ** 2)),
-                "an (n, 1) column minus an (n,) vector broadcasts to an (n, n) matrix, so the "
-                "mean runs over n * n differences: keep predictions and y both 1-D (`X @ w` "
-                "with w of shape (d,), or `.ravel()`)."),
-        Mistake("(n, n) broadcast, y column",
-                lambda X, y, w: float(np.mean((X @ w - y[:, None]) ** 2)),
-                "an (n,) vector minus an (n, 1) column broadcasts to an (n, n) matrix, so the "
-                "mean runs over n * n differences: keep y 1-D, shape (n,)."),
+                "an (n, 1) column minus an (n,) vector (or the other way round) broadcasts to "
+                "an (n, n) matrix, so the mean runs over n * n differences: keep predictions "
+                "and y both 1-D, shape (n,) (`X @ w` with w of shape (d,), or `.ravel()`)."),
         Mistake("half", lambda X, y, w: float(np.mean((X @ w - y) ** 2) / 2),
                 "you divided by 2 (a convention some books use): this workshop's MSE is "
                 "`mean((X @ w - y) ** 2)`, without 1/2."),
@@ -130,7 +124,7 @@ check_mse_loss = make_check(Exercise(
         Mistake("absolute", lambda X, y, w: float(np.mean(np.abs(X @ w - y))),
                 "that is the mean ABSOLUTE error: square the errors instead of `np.abs`."),
     ],
-    hint="MSE = mean over samples of (prediction - target) ** 2, a single number.",
+    hints=("MSE = mean over samples of (prediction - target) ** 2, a single number.",),
 ))
 
 
@@ -138,10 +132,11 @@ check_mse_loss = make_check(Exercise(
 def _mse_gradient_cases(rng: np.random.Generator) -> list[Case]:
     X = rng.normal(size=(7, 3))
     return [
-        # residuals 1, -1, 2: gradient = 2/3 * X.T @ [1, -1, 2] = 2/3 * [5, 2]
-        Case("hand-made: 3 samples, 2 weights",
-             (np.array([[1.0, 1.0], [2.0, 1.0], [3.0, 1.0]]), np.array([2.0, 5.0, 3.0]),
-              np.array([1.0, 2.0]))),
+        # residuals 1, -1, 2, 0: gradient = 2/4 * X.T @ [1, -1, 2, 0] = [2.5, 0.5, 1]
+        # (4 samples and 3 weights, so that 2 / n, 2 / d and a missing factor all differ)
+        Case("hand-made: 4 samples, 3 weights",
+             (np.array([[1.0, 0.0, 1.0], [2.0, 1.0, 1.0], [3.0, 1.0, 1.0], [0.0, 2.0, 1.0]]),
+              np.array([1.0, 6.0, 4.0, 5.0]), np.array([1.0, 2.0, 1.0]))),
         Case("random: 7 samples, 3 weights", (X, rng.normal(size=7), rng.normal(size=3))),
         Case("random: 4 samples, 4 weights", (rng.normal(size=(4, 4)), rng.normal(size=4),
                                               rng.normal(size=4))),
@@ -154,6 +149,7 @@ def _residual(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 check_mse_gradient = make_check(Exercise(
     name="mse_gradient",
+    uses=("predict",),
     reference=ref.mse_gradient,
     cases=_mse_gradient_cases,
     mistakes=[
@@ -176,7 +172,7 @@ check_mse_gradient = make_check(Exercise(
                 "the residual became an (n, n) matrix ((n, 1) minus (n,) broadcasts): keep "
                 "`X @ w - y` 1-D, shape (n,)."),
     ],
-    hint="the gradient has one entry per weight: `2 / n * X.T @ (X @ w - y)`, shape (d,).",
+    hints=("the gradient has one entry per weight: `2 / n * X.T @ (X @ w - y)`, shape (d,).",),
     mutation_hint=("mse_gradient only computes the gradient: it must not change w (no "
                    "`w -= ...` here; the update belongs in gradient_descent)."),
 ))
@@ -218,6 +214,7 @@ def _gradient_descent_cases(rng: np.random.Generator) -> list[Case]:
 
 check_gradient_descent = make_check(Exercise(
     name="gradient_descent",
+    uses=("mse_loss", "mse_gradient", "predict"),
     reference=ref.gradient_descent,
     cases=_gradient_descent_cases,
     outputs=("w", "losses"),
@@ -244,8 +241,8 @@ check_gradient_descent = make_check(Exercise(
                 "your steps use the gradient without its factor 2: check `mse_gradient` above "
                 "first."),
     ],
-    hint=("start from a copy of w0; then n_iter times: record `mse_loss(X, y, w)`, then "
-          "`w = w - learning_rate * mse_gradient(X, y, w)`. Return `(w, losses)`."),
+    hints=("start from a copy of w0; then n_iter times: record `mse_loss(X, y, w)`, then "
+          "`w = w - learning_rate * mse_gradient(X, y, w)`. Return `(w, losses)`.",),
     mutation_hint=("start from a copy, `w = w0.copy()`, and update with `w = w - ...`: `w = w0` "
                    "followed by `w -= ...` changes the caller's w0."),
 ))
@@ -282,8 +279,14 @@ check_normal_equation = make_check(Exercise(
                 "dividing by the diagonal of X^T X ignores how features interact: solve the "
                 "whole system with `np.linalg.solve(X.T @ X, X.T @ y)`."),
     ],
-    hint="solve the d x d system X^T X w = X^T y: `np.linalg.solve(X.T @ X, X.T @ y)`.",
+    hints=("solve the d x d system X^T X w = X^T y: `np.linalg.solve(X.T @ X, X.T @ y)`.",),
     tolerance=Tolerance(rtol=1e-6, atol=1e-8),
+    notes=[
+        Note("inverse", lambda fn: calls(fn, "np.linalg.inv"),
+             "`np.linalg.inv` gives the right answer here, but `np.linalg.solve(A, b)` is "
+             "preferred: it never forms the inverse, so it is faster and more accurate when "
+             "X^T X is badly conditioned (section 5 measures it)."),
+    ],
 ))
 
 
@@ -303,6 +306,7 @@ def _polynomial_features_cases(rng: np.random.Generator) -> list[Case]:
 
 check_polynomial_features = make_check(Exercise(
     name="polynomial_features",
+    uses=("add_bias",),
     reference=ref.polynomial_features,
     cases=_polynomial_features_cases,
     mistakes=[
@@ -326,5 +330,5 @@ check_polynomial_features = make_check(Exercise(
         Mistake("multiplied", lambda x, d: ref.add_bias(x[:, None] * np.arange(1, d + 1)),
                 "`x * p` multiplies; the power is `x ** p`."),
     ],
-    hint="columns x, x**2, ..., x**degree, then a column of ones: shape (n, degree + 1).",
+    hints=("columns x, x**2, ..., x**degree, then a column of ones: shape (n, degree + 1).",),
 ))

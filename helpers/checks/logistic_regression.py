@@ -20,14 +20,8 @@ from typing import Any
 import numpy as np
 
 from helpers.checks.compare import Tolerance
-from helpers.checks.engine import Case, Exercise, Mistake, make_check
+from helpers.checks.engine import Case, Diagnosis, Exercise, Mistake, make_check
 from helpers.reference import logistic_regression as ref
-
-__all__ = [
-    "check_sigmoid", "check_predict_proba", "check_cross_entropy_loss",
-    "check_cross_entropy_gradient", "check_quadratic_features", "check_minibatches",
-    "check_sgd", "check_accuracy",
-]
 
 
 def _stable_log_sigmoid(z: np.ndarray) -> np.ndarray:
@@ -73,7 +67,7 @@ check_sigmoid = make_check(Exercise(
         "exp(-|z|) never overflows, then 1 / (1 + e) where z >= 0 and e / (1 + e) where z < 0. "
         "Careful: `np.where(cond, a, b)` computes BOTH a and b for every entry, so each branch "
         "must be safe on its own (that is why it uses exp(-|z|)).")},
-    hint="sigmoid(z) = 1 / (1 + exp(-z)), elementwise; sigmoid(0) = 0.5.",
+    hints=("sigmoid(z) = 1 / (1 + exp(-z)), elementwise; sigmoid(0) = 0.5.",),
 ))
 
 
@@ -92,6 +86,7 @@ def _predict_cases(rng: np.random.Generator) -> list[Case]:
 
 check_predict_proba = make_check(Exercise(
     name="predict_proba",
+    uses=("sigmoid",),
     reference=ref.predict_proba,
     cases=_predict_cases,
     mistakes=[
@@ -104,7 +99,7 @@ check_predict_proba = make_check(Exercise(
         Mistake("probability of class 0", lambda X, w: 1.0 - ref.sigmoid(X @ w),
                 "you return P(y = 0) = 1 - sigmoid(X @ w); return P(y = 1) = sigmoid(X @ w)."),
     ],
-    hint="predict_proba(X, w) = sigmoid(X @ w), one probability per row of X, shape (n,).",
+    hints=("predict_proba(X, w) = sigmoid(X @ w), one probability per row of X, shape (n,).",),
 ))
 
 
@@ -148,6 +143,7 @@ def _ce_terms(X, y, w):
 
 check_cross_entropy_loss = make_check(Exercise(
     name="cross_entropy_loss",
+    uses=("predict_proba", "sigmoid"),
     reference=ref.cross_entropy_loss,
     cases=_loss_cases,
     mistakes=[
@@ -182,8 +178,8 @@ check_cross_entropy_loss = make_check(Exercise(
         "divide by zero": _LOG0_HINT,
         "invalid value": _LOG0_HINT,
     },
-    hint=("mean over the samples of -[y log p + (1 - y) log(1 - p)] with p = sigmoid(X @ w), "
-          "one number."),
+    hints=("mean over the samples of -[y log p + (1 - y) log(1 - p)] with p = sigmoid(X @ w), "
+          "one number.",),
 ))
 
 
@@ -196,6 +192,7 @@ def _gradient_cases(rng: np.random.Generator) -> list[Case]:
 
 check_cross_entropy_gradient = make_check(Exercise(
     name="cross_entropy_gradient",
+    uses=("predict_proba", "sigmoid"),
     reference=ref.cross_entropy_gradient,
     cases=_gradient_cases,
     mistakes=[
@@ -214,7 +211,7 @@ check_cross_entropy_gradient = make_check(Exercise(
                 "the factor p (1 - p) from the sigmoid's derivative cancels against the "
                 "cross-entropy's 1 / (p (1 - p)): the gradient is just X.T @ (p - y) / n."),
     ],
-    hint="X.T @ (sigmoid(X @ w) - y) / n, shape (d,) like w.",
+    hints=("X.T @ (sigmoid(X @ w) - y) / n, shape (d,) like w.",),
 ))
 
 
@@ -258,7 +255,7 @@ check_quadratic_features = make_check(Exercise(
                 lambda X: _columns(X, "x1", "x2", "2x1", "2x2", "x1x2", "1"),
                 "`x * 2` doubles; squaring is `x ** 2`."),
     ],
-    hint="columns x1, x2, x1**2, x2**2, x1*x2, 1 (np.column_stack), shape (n, 6).",
+    hints=("columns x1, x2, x1**2, x2**2, x1*x2, 1 (np.column_stack), shape (n, 6).",),
 ))
 
 
@@ -374,22 +371,22 @@ check_minibatches = make_check(Exercise(
         Mistake("sampled with replacement per batch", _mb_per_batch_choice, _MB_REPLACEMENT),
     ],
     diagnoses=[
-        (lambda got, *args: len(got) == _MAX_BATCHES,
+        Diagnosis("endless generator", lambda got, *args: len(got) == _MAX_BATCHES,
          "your generator does not stop: after the last batch (start >= n) it must end, e.g. "
          "`for start in range(0, n, batch_size):` rather than a `while True:` loop."),
-        (_pairs_broken,
+        Diagnosis("pairs broken", _pairs_broken,
          "some batch pairs rows of X with labels of other samples: index X and y with the same "
          "indices (one `order = rng.permutation(n)` for both)."),
-        (_repeats, _MB_REPLACEMENT),
-        (_wrong_sizes,
+        Diagnosis("repeated samples", _repeats, _MB_REPLACEMENT),
+        Diagnosis("wrong batch sizes", _wrong_sizes,
          "every batch has batch_size samples, except the last, which holds what is left "
          "(slice `order[s:s + batch_size]` for s in range(0, n, batch_size))."),
     ],
     mutation_hint=("do not shuffle X or y in place (`rng.shuffle(X)` changes the caller's data): "
                    "shuffle indices, `order = rng.permutation(n)`, and index with them."),
-    hint=("call `order = rng.permutation(n)` once (no other use of rng), then yield "
+    hints=("call `order = rng.permutation(n)` once (no other use of rng), then yield "
           "(X[order[s:s + batch_size]], y[order[s:s + batch_size]]) for s in "
-          "range(0, n, batch_size)."),
+          "range(0, n, batch_size).",),
 ))
 
 
@@ -471,6 +468,8 @@ _SGD_BATCH_LOSS = (
 
 check_sgd = make_check(Exercise(
     name="sgd",
+    uses=("minibatches", "cross_entropy_gradient", "cross_entropy_loss", "predict_proba",
+          "sigmoid"),
     reference=ref.sgd,
     cases=_sgd_cases,
     outputs=("w", "losses"),
@@ -501,9 +500,9 @@ check_sgd = make_check(Exercise(
                 "the step goes uphill: w = w - learning_rate * gradient."),
     ],
     tolerance=Tolerance(rtol=1e-6, atol=1e-9),
-    hint=("for each epoch: for each (X_batch, y_batch) in minibatches(X, y, batch_size, rng): "
+    hints=("for each epoch: for each (X_batch, y_batch) in minibatches(X, y, batch_size, rng): "
           "w = w - learning_rate * cross_entropy_gradient(X_batch, y_batch, w); then append "
-          "cross_entropy_loss(X, y, w). Use the rng you are given (no new generator)."),
+          "cross_entropy_loss(X, y, w). Use the rng you are given (no new generator).",),
     mutation_hint="start with `w = w0.copy()` and update with `w = w - ...`, not `w -= ...`.",
 ))
 
@@ -539,6 +538,6 @@ check_accuracy = make_check(Exercise(
         Mistake("no threshold", lambda y, p: float(np.mean(p == y)),
                 "compare labels with labels: threshold the probabilities first, (p >= 0.5)."),
     ],
-    hint="np.mean((p >= 0.5) == y): the fraction of samples where the thresholded p matches y.",
+    hints=("np.mean((p >= 0.5) == y): the fraction of samples where the thresholded p matches y.",),
 ))
 

@@ -16,11 +16,6 @@ from helpers.reference import neural_networks as ref
 from helpers.reference.linear_regression import add_bias
 from helpers.reference.logistic_regression import sigmoid
 
-__all__ = [
-    "check_perceptron_predict", "check_perceptron_train", "check_tanh", "check_layer_forward",
-    "check_mlp_forward",
-]
-
 
 def relu(z: np.ndarray) -> np.ndarray:
     """``max(z, 0)``: an activation unlike the sigmoid, so a hard-coded sigmoid shows up."""
@@ -66,7 +61,7 @@ check_perceptron_predict = make_check(Exercise(
         Mistake("sides swapped", lambda X, w: np.where(X @ w >= 0, -1.0, 1.0),
                 "the labels are swapped: +1 goes where X @ w >= 0 (the side w points to)."),
     ],
-    hint="return +1.0 where X @ w >= 0 and -1.0 elsewhere, one label per sample: shape (n,).",
+    hints=("return +1.0 where X @ w >= 0 and -1.0 elsewhere, one label per sample: shape (n,).",),
 ))
 
 
@@ -115,6 +110,7 @@ def _perceptron_train_cases(rng: np.random.Generator) -> list[Case]:
 
 check_perceptron_train = make_check(Exercise(
     name="perceptron_train",
+    uses=("perceptron_predict",),
     reference=ref.perceptron_train,
     cases=_perceptron_train_cases,
     mistakes=[
@@ -146,10 +142,10 @@ check_perceptron_train = make_check(Exercise(
                 "loop over the epochs as well: `for epoch in range(n_epochs):` around the loop "
                 "over the samples."),
     ],
-    hint=("the classic rule, exactly: start from w = np.zeros(d); in each of the n_epochs "
+    hints=("the classic rule, exactly: start from w = np.zeros(d); in each of the n_epochs "
           "epochs visit the samples in order i = 0, 1, ..., n-1 (no shuffling: the check expects "
           "the exact weights of this order); when the prediction (+1 where x_i @ w >= 0, "
-          "else -1) differs from y_i, set w = w + y_i * x_i."),
+          "else -1) differs from y_i, set w = w + y_i * x_i.",),
     mutation_hint="start from a new array (`w = np.zeros(X.shape[1])`) and never write into X "
                   "or y.",
 ))
@@ -201,8 +197,8 @@ check_tanh = make_check(Exercise(
                 / (1 + np.exp(-np.abs(z))),
                 "dividing top and bottom by e^|z| gives e^(-2|z|) (twice |z|), not e^(-|z|)."),
     ],
-    hint="tanh(z) = (e^z - e^-z) / (e^z + e^-z), elementwise, same shape as z; for large |z| use "
-         "sign(z) * (1 - e^(-2|z|)) / (1 + e^(-2|z|)).",
+    hints=("tanh(z) = (e^z - e^-z) / (e^z + e^-z), elementwise, same shape as z; for large |z| use "
+         "sign(z) * (1 - e^(-2|z|)) / (1 + e^(-2|z|)).",),
     warning_hints={"overflow": _TANH_OVERFLOW_HINT, "invalid value": _TANH_OVERFLOW_HINT},
 ))
 
@@ -249,7 +245,7 @@ check_layer_forward = make_check(Exercise(
         Mistake("z_lin activated", lambda X, W, f: (f(add_bias(X) @ W), f(add_bias(X) @ W)),
                 "z_lin is the linear part before the activation: `add_bias(X) @ W`."),
     ],
-    hint="z_lin = add_bias(X) @ W (shape (n, d_out)), z = activation(z_lin); return z_lin, z.",
+    hints=("z_lin = add_bias(X) @ W (shape (n, d_out)), z = activation(z_lin); return z_lin, z.",),
 ))
 
 
@@ -285,6 +281,7 @@ def _act(args):
 
 check_mlp_forward = make_check(Exercise(
     name="mlp_forward",
+    uses=("layer_forward", "tanh"),
     reference=ref.mlp_forward,
     cases=_mlp_forward_cases,
     outputs=("zs", "z_lins"),
@@ -306,7 +303,7 @@ check_mlp_forward = make_check(Exercise(
         Mistake("tanh hard-coded", lambda *a: _forward(a[0], a[1], ref.tanh, sigmoid),
                 "use the `activation` argument for the hidden layers, not a fixed tanh."),
     ],
-    hint=("zs = [X]; for each W in weights: z_lin = add_bias(zs[-1]) @ W, then append "
+    hints=("zs = [X]; for each W in weights: z_lin = add_bias(zs[-1]) @ W, then append "
           "activation(z_lin) (sigmoid for the LAST layer) to zs and z_lin to z_lins. "
-          "len(zs) == len(weights) + 1, len(z_lins) == len(weights)."),
+          "len(zs) == len(weights) + 1, len(z_lins) == len(weights).",),
 ))

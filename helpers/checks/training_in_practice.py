@@ -20,12 +20,6 @@ from helpers.checks.engine import Case, Exercise, Mistake, make_check
 from helpers.feedback import format_value, short_type
 from helpers.reference import training_in_practice as ref
 
-__all__ = [
-    "check_train_validation_split", "check_xavier_init", "check_he_init", "check_l2_penalty",
-    "check_l2_penalty_gradient", "check_softmax", "check_one_hot", "check_softmax_cross_entropy",
-    "check_softmax_cross_entropy_gradient",
-]
-
 
 def _on_any_warning(hint: str) -> dict[str, str]:
     """``warning_hints`` giving the same hint for overflow, log(0) and 0 / 0 warnings."""
@@ -174,8 +168,8 @@ check_train_validation_split = make_check(Exercise(
         Mistake("outputs in another order", _split_outputs_order,
                 "return the four arrays in the order `X_train, y_train, X_val, y_val`."),
     ],
-    hint=("use the generator you are given, once: `order = rng.permutation(n)`; the first "
-          "`round(validation_fraction * n)` indices are validation, the rest training."),
+    hints=("use the generator you are given, once: `order = rng.permutation(n)`; the first "
+          "`round(validation_fraction * n)` indices are validation, the rest training.",),
     mutation_hint=("`rng.shuffle(X)` shuffles the caller's array in place: index with a "
                    "permutation instead (`X[order]` makes a new array)."),
 ))
@@ -222,7 +216,7 @@ def _init_basics(got: Any, n_in: int, n_out: int) -> str | None:
     return None
 
 
-def _verify_xavier(got: Any, n_in: int, n_out: int, rng: Any = None) -> str | None:
+def _verify_xavier(got: Any, fn: Any, n_in: int, n_out: int, rng: Any = None) -> str | None:
     problem = _init_basics(got, n_in, n_out)
     if problem:
         return problem
@@ -252,7 +246,7 @@ def _verify_xavier(got: Any, n_in: int, n_out: int, rng: Any = None) -> str | No
     return None
 
 
-def _verify_he(got: Any, n_in: int, n_out: int, rng: Any = None) -> str | None:
+def _verify_he(got: Any, fn: Any, n_in: int, n_out: int, rng: Any = None) -> str | None:
     problem = _init_basics(got, n_in, n_out)
     if problem:
         return problem
@@ -289,7 +283,7 @@ def _verify_he(got: Any, n_in: int, n_out: int, rng: Any = None) -> str | None:
     return None
 
 
-def _uses_the_rng(got: Any, n_in: int, n_out: int, rng: Any, fn: Any) -> str | None:
+def _uses_the_rng(got: Any, fn: Any, n_in: int, n_out: int, rng: Any) -> str | None:
     """The same seed must give the same weights, another seed other weights."""
     again = fn(n_in, n_out, np.random.default_rng(7))
     other = fn(n_in, n_out, np.random.default_rng(8))
@@ -321,15 +315,15 @@ check_xavier_init = make_check(Exercise(
     name="xavier_init",
     reference=ref.xavier_init,
     cases=_init_cases(_verify_xavier),
-    hint=("W = rng.uniform(-a, a, size=(n_in + 1, n_out)) with a = np.sqrt(6 / (n_in + n_out)), "
-          "then W[-1] = 0."),
+    hints=("W = rng.uniform(-a, a, size=(n_in + 1, n_out)) with a = np.sqrt(6 / (n_in + n_out)), "
+          "then W[-1] = 0.",),
 ))
 
 check_he_init = make_check(Exercise(
     name="he_init",
     reference=ref.he_init,
     cases=_init_cases(_verify_he),
-    hint=("W = rng.normal(0, np.sqrt(2 / n_in), size=(n_in + 1, n_out)), then W[-1] = 0."),
+    hints=("W = rng.normal(0, np.sqrt(2 / n_in), size=(n_in + 1, n_out)), then W[-1] = 0.",),
 ))
 
 
@@ -417,7 +411,7 @@ check_l2_penalty = make_check(Exercise(
         Mistake("mean instead of sum", _l2_mean,
                 "use the SUM of squares (`np.sum`), not the mean."),
     ],
-    hint="lam / 2 * (sum over the matrices of np.sum(W[:-1] ** 2)).",
+    hints=("lam / 2 * (sum over the matrices of np.sum(W[:-1] ** 2)).",),
 ))
 
 
@@ -469,7 +463,7 @@ check_l2_penalty_gradient = make_check(Exercise(
                 "keep each gradient shaped like its W, (d_in + 1, d_out): set the bias row to 0 "
                 "instead of removing it."),
     ],
-    hint="for each W: G = lam * W (a new array), then G[-1] = 0.",
+    hints=("for each W: G = lam * W (a new array), then G[-1] = 0.",),
     mutation_hint=("you changed the caller's weights: `G = W` does not copy, so `G[-1] = 0` "
                    "or `G *= lam` modifies W itself. Start from a new array: `G = lam * W`."),
 ))
@@ -538,8 +532,8 @@ check_softmax = make_check(Exercise(
                 "subtract each ROW's own maximum, `Z.max(axis=1, keepdims=True)`: only a "
                 "constant per row leaves the softmax unchanged."),
     ],
-    hint=("subtract each row's maximum before exp (`Z - Z.max(axis=1, keepdims=True)`), then "
-          "divide by each row's sum (`axis=1, keepdims=True`)."),
+    hints=("subtract each row's maximum before exp (`Z - Z.max(axis=1, keepdims=True)`), then "
+          "divide by each row's sum (`axis=1, keepdims=True`).",),
     warning_hints=_on_any_warning(
         "exp overflowed (or a row became 0 / 0): softmax does not change when a "
         "constant is subtracted from a row, so compute `np.exp(Z - Z.max(axis=1, "
@@ -590,7 +584,7 @@ check_one_hot = make_check(Exercise(
                 "use `n_classes` for the number of columns, not `y.max() + 1`: a batch may "
                 "not contain the last class."),
     ],
-    hint=("Y = np.zeros((n, n_classes)); Y[np.arange(n), y] = 1 (or `np.eye(n_classes)[y]`)."),
+    hints=("Y = np.zeros((n, n_classes)); Y[np.arange(n), y] = 1 (or `np.eye(n_classes)[y]`).",),
 ))
 
 
@@ -640,6 +634,7 @@ def _ce_positive(Z, Y):
 
 check_softmax_cross_entropy = make_check(Exercise(
     name="softmax_cross_entropy",
+    uses=("softmax", "one_hot"),
     reference=ref.softmax_cross_entropy,
     cases=_cross_entropy_cases,
     mistakes=[
@@ -660,8 +655,8 @@ check_softmax_cross_entropy = make_check(Exercise(
         Mistake("minus sign missing", _ce_positive,
                 "the loss is MINUS the mean log-probability of the true class: it must be >= 0."),
     ],
-    hint=("with m = Z.max(axis=1, keepdims=True): log_p = (Z - m) - np.log(np.sum(np.exp(Z - m), "
-          "axis=1, keepdims=True)); loss = -np.sum(Y * log_p) / n."),
+    hints=("with m = Z.max(axis=1, keepdims=True): log_p = (Z - m) - np.log(np.sum(np.exp(Z - m), "
+          "axis=1, keepdims=True)); loss = -np.sum(Y * log_p) / n.",),
     warning_hints=_on_any_warning(
         "on large logits `np.log(softmax(Z))` takes log(0) = -inf and 0 * inf = nan "
         "(or exp overflows): compute log softmax directly with log-sum-exp, "
@@ -696,6 +691,7 @@ def _gradient_cases(rng: np.random.Generator) -> list[Case]:
 
 check_softmax_cross_entropy_gradient = make_check(Exercise(
     name="softmax_cross_entropy_gradient",
+    uses=("softmax", "one_hot"),
     reference=ref.softmax_cross_entropy_gradient,
     cases=_gradient_cases,
     mistakes=[
@@ -712,7 +708,7 @@ check_softmax_cross_entropy_gradient = make_check(Exercise(
         Mistake("softmax over columns", _ceg_columns,
                 "softmax normalises each ROW (axis=1, keepdims=True)."),
     ],
-    hint="(softmax(Z) - Y) / n, with a stable softmax.",
+    hints=("(softmax(Z) - Y) / n, with a stable softmax.",),
     warning_hints=_on_any_warning(
         "exp overflowed: use a stable softmax (subtract each row's max before exp) "
         "inside the gradient."),
