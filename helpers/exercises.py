@@ -32,7 +32,8 @@ END = "### END SOLUTION"
 STUB = 'raise NotImplementedError("Replace this line with your code.")'
 # Notebook-level metadata worth keeping; the rest (widget state, language versions) is volatile.
 KEPT_NOTEBOOK_METADATA = ("kernelspec",)
-KEPT_CELL_METADATA = ("tags", "editable", "deletable")
+# "jupyter" holds source_hidden / outputs_hidden: collapsed cells stay collapsed for attendees.
+KEPT_CELL_METADATA = ("tags", "editable", "deletable", "jupyter")
 
 _MARKER = re.compile(r"^(?P<indent>\s*)### (?P<kind>BEGIN|END) SOLUTION\s*$")
 

@@ -1,69 +1,73 @@
-"""A progress bar for training loops: an ipywidgets bar in Jupyter, a few text lines elsewhere.
+"""Where an attendee stands: every exercise of a notebook as passing, failing or not started.
 
-Example
--------
->>> bar = ProgressBar(100, description="training")
->>> for step in range(100):
-...     bar.update(step + 1, loss=0.5)
->>> bar.close()
+In a notebook, the last cell runs ``show_progress(globals(), "01_linear_regression")``: it checks
+each exercise of that notebook quietly on the attendee's own functions and prints one line each.
 """
 
 from __future__ import annotations
 
-from helpers.plotting.core import _in_notebook
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from helpers.catchup import CAUGHT_UP
+from helpers.checks.registry import exercises_of
+from helpers.feedback import FAIL, PASS, TODO
+
+Standing = Literal["passed", "failing", "not started", "reference"]
+SYMBOLS: dict[str, str] = {"passed": PASS, "failing": FAIL, "not started": TODO,
+                           "reference": CAUGHT_UP}
 
 
-class ProgressBar:
-    """Show how far a loop has got, with an optional status such as the current loss.
+@dataclass(frozen=True)
+class ExerciseStatus:
+    """One exercise's standing: ``name``, whether it is a ``challenge``, its ``status`` and, for
+    a failing one, the ``cause`` (which case failed and how)."""
 
-    Parameters
-    ----------
-    total : int
-        Number of steps.
-    description : str
-        Label shown before the bar.
-    every : int, optional
-        Refresh every ``every`` steps (default: about 50 refreshes in all), so the bar itself
-        costs nothing measurable.
+    name: str
+    challenge: bool
+    status: Standing
+    cause: str = ""
 
-    Notes
-    -----
-    The widget is displayed once and then only its value changes (through the widget's comm), so
-    the cell's stored output is the same on every run and nbval can compare it.
-    """
 
-    def __init__(self, total: int, description: str = "progress", every: int | None = None):
-        self.total = max(int(total), 1)
-        self.description = description
-        self.every = every or max(self.total // 50, 1)
-        self._widget = None
-        self._label = None
-        self._last_text = -1
-        if _in_notebook():
-            import ipywidgets as widgets
-            from IPython.display import display
+def exercise_statuses(namespace: Mapping[str, Any], notebook: str | Path) -> list[ExerciseStatus]:
+    """Check every exercise of ``notebook`` quietly on the functions in ``namespace``."""
+    statuses = []
+    for exercise in exercises_of(notebook):
+        fn = namespace.get(exercise.name)
+        if fn is None:
+            statuses.append(ExerciseStatus(exercise.name, exercise.challenge, "not started"))
+            continue
+        verdict = exercise.evaluate(fn)
+        status: Standing = {"passed": "passed", "not implemented": "not started",
+                            "reference": "reference"}.get(verdict.status, "failing")
+        statuses.append(ExerciseStatus(exercise.name, exercise.challenge, status,
+                                       verdict.cause if status == "failing" else ""))
+    return statuses
 
-            self._bar = widgets.IntProgress(value=0, min=0, max=self.total,
-                                            description=description,
-                                            style={"description_width": "initial"})
-            self._label = widgets.Label(value="")
-            self._widget = widgets.HBox([self._bar, self._label])
-            display(self._widget)
 
-    def update(self, step: int, **status: float) -> None:
-        """Record that ``step`` of ``total`` steps are done; ``status`` values are shown too."""
-        if step % self.every and step != self.total:
-            return
-        text = f"{step}/{self.total}" + "".join(
-            f"  {key} {value:.4g}" for key, value in status.items())
-        if self._widget is not None:
-            self._bar.value = step
-            self._label.value = text
-        elif step * 10 // self.total != self._last_text:  # about ten lines in a terminal
-            self._last_text = step * 10 // self.total
-            print(f"{self.description}: {text}")
+def progress_report(statuses: list[ExerciseStatus], notebook: str | Path) -> str:
+    """The text ``show_progress`` prints."""
+    lines = []
+    for challenge, title in ((False, "exercises"), (True, "challenges")):
+        group = [s for s in statuses if s.challenge == challenge]
+        if not group:
+            continue
+        done = sum(s.status == "passed" for s in group)
+        lines.append(f"{Path(notebook).stem}, {title}: {done} of {len(group)} pass.")
+        width = max(len(s.name) for s in group)
+        for s in group:
+            text = {"passed": "passes its check", "failing": f"fails: {s.cause}",
+                    "not started": "not started yet",
+                    "reference": "the workshop's reference (from a catch-up cell)"}[s.status]
+            lines.append(f"  {SYMBOLS[s.status]} {s.name.ljust(width)}  {text}")
+    return "\n".join(lines)
 
-    def close(self) -> None:
-        """Mark the bar as finished."""
-        if self._widget is not None:
-            self._bar.bar_style = "success"
+
+def show_progress(namespace: Mapping[str, Any], notebook: str | Path) -> list[ExerciseStatus]:
+    """Print where you stand in ``notebook`` (e.g. ``"01_linear_regression"``): one line per
+    exercise, checked on your own functions (``globals()`` in a notebook)."""
+    statuses = exercise_statuses(namespace, notebook)
+    print(progress_report(statuses, notebook))
+    return statuses
