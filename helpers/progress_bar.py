@@ -10,7 +10,7 @@ Example
 
 from __future__ import annotations
 
-from helpers.plotting.core import _in_notebook
+from helpers.jupyter import in_notebook
 
 
 class ProgressBar:
@@ -39,7 +39,7 @@ class ProgressBar:
         self._widget = None
         self._label = None
         self._last_text = -1
-        if _in_notebook():
+        if in_notebook():
             import ipywidgets as widgets
             from IPython.display import display
 
