@@ -7,10 +7,11 @@ Run from the repository root::
     python -m benchmarks --json benchmarks/results/latest.json
 
 Parts: ``notebooks`` (solution notebooks executed headless, as the tests do), ``checks`` (latency
-of every ``helpers.checks.check_*`` on the reference solution), ``mlp`` (the digits MLP's
-training step against its matrix-product floor), ``torch`` (the same step in PyTorch on the CPU,
-skipped when torch is absent) and ``accuracy`` (wall time to reach the notebooks' accuracy
-targets). Every figure is the median of ``--repeats`` runs, with min and max.
+of every ``helpers.checks.check_*`` on the reference solution), ``data`` (time to load each data
+set), ``mlp`` (the digits MLP's training step against its matrix-product floor), ``torch`` (the
+same step in PyTorch on the CPU, skipped when torch is absent) and ``accuracy`` (wall time to
+reach the notebooks' accuracy targets). Every figure is the median of ``--repeats`` runs, with
+min and max.
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOK_BUDGET_S = 30.0
 CHECK_BUDGET_S = 0.2
-PARTS = ("notebooks", "checks", "mlp", "torch", "accuracy")
+DATA_BUDGET_S = 0.5  # per loader; the largest, digits, takes about 40 ms
+PARTS = ("notebooks", "checks", "data", "mlp", "torch", "accuracy")
 
 
 def summarize(samples: list[float]) -> dict[str, float]:
@@ -92,6 +94,18 @@ def bench_checks(repeats: int) -> list[dict[str, Any]]:
                      "failing_max": worst_failing,
                      "budget": "OVER" if max(stats["max"], worst_failing) > CHECK_BUDGET_S
                      else "ok"})
+    return rows
+
+
+def bench_data(repeats: int) -> list[dict[str, Any]]:
+    """Time to load and validate each data set of ``helpers.data`` (a fresh read every time)."""
+    import helpers.data as data
+
+    rows = []
+    for name in sorted(n for n in data.__all__ if n.startswith("load_") and n != "load_csv"):
+        stats = timed(getattr(data, name), max(repeats, 3))
+        rows.append({"loader": name, **stats,
+                     "budget": "OVER" if stats["median"] > DATA_BUDGET_S else "ok"})
     return rows
 
 
@@ -181,6 +195,13 @@ def main(argv: list[str] | None = None) -> int:
                       "failing_max": r["failing_max"] * 1e3} for r in rows],
                     [("check", "check"), ("passed", "passed"), ("median", "median ms"),
                      ("max", "worst ms"), ("failing_max", "worst failing ms"),
+                     ("budget", "budget")])
+    if "data" in parts:
+        rows = bench_data(args.repeats)
+        results["data"] = rows
+        print_table(f"Data loaders (budget {DATA_BUDGET_S * 1000:.0f} ms each)",
+                    [{**r, "median": r["median"] * 1e3, "max": r["max"] * 1e3} for r in rows],
+                    [("loader", "loader"), ("median", "median ms"), ("max", "worst ms"),
                      ("budget", "budget")])
     if "mlp" in parts:
         results["mlp"] = mlp.bench_step_vs_floor(args.repeats)

@@ -13,7 +13,9 @@ synthetic ones are made.
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
 import math
 from collections.abc import Iterable, Sequence
 from os import PathLike
@@ -25,7 +27,6 @@ __all__ = [
     "DATA_DIR",
     "DataError",
     "load_csv",
-    "load_npy",
     "load_night_out",
     "load_supermarket",
     "load_ring",
@@ -88,6 +89,28 @@ def _missing_file_error(path: Path) -> DataError:
     return DataError(f"{path}: file not found; {fix}.")
 
 
+def _read_text(path: Path) -> str:
+    """The text of a UTF-8 file, or a DataError naming it (binary data, a UTF-16 export...)."""
+    raw = path.read_bytes()
+    fix = 'expected a CSV file in UTF-8 (a spreadsheet\'s "CSV UTF-8")'
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DataError(f"{path}: UTF-16 text, not UTF-8; {fix}.")
+    if b"\0" in raw:  # binary data, or UTF-16 (a NUL byte beside each ASCII character)
+        line = raw[: raw.index(b"\0")].count(b"\n") + 1
+        raise DataError(
+            f"{path}: a NUL byte on line {line}: binary data or UTF-16, not UTF-8; {fix}."
+        )
+    try:
+        # utf-8-sig: a spreadsheet may have saved a byte-order mark in front of the header.
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise DataError(
+            f"{path}: byte {raw[error.start]:#04x} on line {line} is not UTF-8: binary data or "
+            f"text in another encoding; {fix}."
+        ) from None
+
+
 def _parse_row(path: Path, row: list[str], header: list[str], line: int) -> list[float]:
     """Parse one CSV row into floats, or raise a DataError naming the line and column."""
     if len(row) != len(header):
@@ -127,9 +150,8 @@ def _read_csv(
     path = _resolve(path)
     if not path.is_file():
         raise _missing_file_error(path)
-    # utf-8-sig: a spreadsheet may have saved a byte-order mark in front of the header.
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
+    reader = csv.reader(io.StringIO(_read_text(path), newline=""))
+    try:
         header = [name.strip() for name in next(reader, [])]
         if not header:
             raise DataError(f"{path}: the file is empty, expected a header line.")
@@ -143,6 +165,8 @@ def _read_csv(
                 continue
             rows.append(_parse_row(path, row, header, reader.line_num))
             lines.append(reader.line_num)
+    except csv.Error as error:  # e.g. a field longer than csv's limit: not a table of numbers
+        raise DataError(f"{path}: line {reader.line_num} is not valid CSV ({error}).") from None
     if not rows:
         raise DataError(f"{path}: the file has a header but no data rows.")
     if n_rows is not None and len(rows) != n_rows:
@@ -174,78 +198,13 @@ def load_csv(
     Raises
     ------
     DataError
-        When the file is missing or empty, the header or the row count differs from what is
-        expected, a line has the wrong number of fields, or a cell is not a finite number.
+        When the file is missing, empty or not UTF-8 text, the header or the row count differs
+        from what is expected, a line has the wrong number of fields, or a cell is not a finite
+        number.
         The message names the file (and the line and column where it applies).
     """
     _, values, header, _ = _read_csv(path, columns, n_rows)
     return values, header
-
-
-def load_npy(
-    path: StrPath, shape: tuple[int | None, ...] | None = None, allow_nonfinite: bool = False
-) -> np.ndarray:
-    """Load one numeric array from a ``.npy`` file, never unpickling anything.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The file. A relative path is taken inside ``DATA_DIR``.
-    shape : tuple of int or None, optional
-        The expected shape; ``None`` in an entry matches any length along that axis.
-    allow_nonfinite : bool, default False
-        Accept NaN and infinite values.
-
-    Returns
-    -------
-    array : ndarray
-        The stored array, with the dtype it was saved with (bool, integer, float or complex).
-
-    Raises
-    ------
-    DataError
-        When the file is missing, is not a single-array ``.npy`` file, holds Python objects
-        (pickles are refused, as loading them could run arbitrary code), holds non-numeric
-        data or NaN/inf, or has the wrong shape. The message names the file.
-    """
-    path = _resolve(path)
-    if not path.is_file():
-        raise _missing_file_error(path)
-    try:
-        array = np.load(path, allow_pickle=False)
-    except ValueError as error:
-        # numpy says "... allow_pickle=False" for object arrays and for plain pickle files.
-        if "pickle" in str(error):
-            raise DataError(
-                f"{path}: holds pickled Python objects, which are refused for safety; "
-                "expected a plain numeric array saved with np.save."
-            ) from None
-        raise DataError(f"{path}: not a valid .npy file ({error}).") from None
-    except (OSError, EOFError) as error:
-        raise DataError(f"{path}: not a valid .npy file ({error}).") from None
-    if not isinstance(array, np.ndarray):
-        array.close()  # an NpzFile keeps its zip file open
-        raise DataError(f"{path}: is an .npz archive of several arrays, expected one array.")
-    if array.dtype.kind not in "biufc":
-        raise DataError(f"{path}: holds {array.dtype} data, expected a numeric array.")
-    if shape is not None and not _shape_matches(array.shape, shape):
-        raise DataError(f"{path}: wrong shape: expected {_shape_text(shape)}, got {array.shape}.")
-    if not allow_nonfinite and array.dtype.kind in "fc" and not np.all(np.isfinite(array)):
-        raise DataError(f"{path}: holds NaN or infinite values.")
-    return array
-
-
-def _shape_matches(actual: tuple[int, ...], expected: tuple[int | None, ...]) -> bool:
-    """True when ``actual`` fits ``expected`` (``None`` there matches any length)."""
-    return len(actual) == len(expected) and all(
-        want is None or got == want for got, want in zip(actual, expected, strict=True)
-    )
-
-
-def _shape_text(shape: tuple[int | None, ...]) -> str:
-    """A shape for messages, with ``None`` shown as ``any``: ``(any, 2)``."""
-    parts = ["any" if n is None else str(n) for n in shape]
-    return "(" + ", ".join(parts) + ("," if len(parts) == 1 else "") + ")"
 
 
 # --------------------------------------------------------------------------- value checks

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import pickle
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +20,6 @@ from helpers.data import (
     load_csv,
     load_digits,
     load_night_out,
-    load_npy,
     load_ring,
     load_supermarket,
     make_noisy_cubic,
@@ -155,17 +152,6 @@ def test_digits():
     counts = np.bincount(y, minlength=10)
     assert len(counts) == 10 and counts.sum() == 1797 and counts.min() > 170
     assert y[0] == 0 and X[0].reshape(8, 8)[0, 2] == 5  # first image is a zero
-
-
-def test_digits_load_fast():
-    best = min(_timed(load_digits) for _ in range(3))
-    assert best < 0.5  # about 40 ms here; generous for slow CI machines
-
-
-def _timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
 
 
 @pytest.mark.parametrize(
@@ -334,6 +320,48 @@ def test_wrong_row_count(tmp_path):
     assert str(path) in message and "expected 3 data rows, got 2" in message
 
 
+@pytest.mark.parametrize(
+    ("content", "phrase"),
+    [
+        (np.random.default_rng(0).bytes(2000), "binary data or UTF-16"),  # NUL bytes
+        (bytes(range(128, 256)) * 4, "byte 0x80 on line 1 is not UTF-8"),  # no NUL, not UTF-8
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(1, 256)), "byte 0x89 on line 1 is not UTF-8"),
+        ("x1,x2,label\n1,2,0\n".encode("utf-16"), "UTF-16 text"),  # with its byte-order mark
+        ("x1,x2,label\n1,2,0\n".encode("utf-16-le"), "binary data or UTF-16"),  # without
+        ("x1,x2\n1,2\ncafé,3\n".encode("latin-1"), "byte 0xe9 on line 3 is not UTF-8"),
+    ],
+    ids=["random-bytes", "high-bytes", "png", "utf-16", "utf-16-le", "latin-1"],
+)
+def test_a_file_that_is_not_utf8_text_is_a_data_error(tmp_path, content, phrase):
+    path = tmp_path / "export.csv"
+    path.write_bytes(content)
+    with pytest.raises(DataError) as info:
+        load_csv(path)
+    message = str(info.value)
+    assert str(path) in message and phrase in message and "UTF-8" in message
+
+
+def test_a_binary_data_file_is_a_data_error(tmp_path, monkeypatch):
+    (tmp_path / "digits.csv").write_bytes(np.random.default_rng(1).bytes(4096))
+    monkeypatch.setattr(data, "DATA_DIR", tmp_path)
+    with pytest.raises(DataError, match="digits.csv: a NUL byte on line"):
+        load_digits()
+
+
+def test_a_utf8_byte_order_mark_is_fine(tmp_path):
+    path = tmp_path / "bom.csv"
+    path.write_bytes("a,b\n1,2\n".encode("utf-8-sig"))
+    values, header = load_csv(path)
+    assert header == ["a", "b"] and values.tolist() == [[1.0, 2.0]]
+
+
+def test_a_field_too_long_for_csv_is_a_data_error(tmp_path):
+    path = _write(tmp_path / "long.csv", "a,b\n" + "1" * 200_000 + ",2\n")
+    with pytest.raises(DataError) as info:
+        load_csv(path)
+    assert str(path) in str(info.value) and "line 2 is not valid CSV" in str(info.value)
+
+
 def _copy_data(tmp_path: Path, name: str, edit) -> None:
     """Copy data/NAME into tmp_path, passing its lines through ``edit``."""
     lines = (DATA_DIR / name).read_text().splitlines()
@@ -369,77 +397,6 @@ def test_non_integer_count_is_caught(tmp_path, monkeypatch):
     monkeypatch.setattr(data, "DATA_DIR", tmp_path)
     with pytest.raises(DataError, match="'people' on line 4"):
         load_night_out()
-
-
-# --------------------------------------------------------------------------- load_npy
-def test_load_npy_reads_an_array(tmp_path):
-    np.save(tmp_path / "w.npy", np.arange(6.0).reshape(3, 2))
-    array = load_npy(tmp_path / "w.npy", shape=(3, 2))
-    np.testing.assert_array_equal(array, np.arange(6.0).reshape(3, 2))
-    assert load_npy(tmp_path / "w.npy", shape=(None, 2)).shape == (3, 2)
-
-
-def test_load_npy_missing_file(tmp_path):
-    with pytest.raises(DataError, match="not found") as info:
-        load_npy(tmp_path / "nothing.npy")
-    assert str(tmp_path / "nothing.npy") in str(info.value)
-
-
-def test_load_npy_rejects_object_arrays(tmp_path):
-    path = tmp_path / "objects.npy"
-    np.save(path, np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
-    with pytest.raises(DataError, match="pickle") as info:
-        load_npy(path)
-    assert str(path) in str(info.value)
-
-
-class _Tripwire:
-    """Unpickling this creates a file: evidence that something was unpickled."""
-
-    def __init__(self, marker: Path):
-        self.marker = marker
-
-    def __reduce__(self):
-        return (open, (str(self.marker), "w"))
-
-
-def test_load_npy_never_unpickles(tmp_path):
-    marker = tmp_path / "unpickled"
-    path = tmp_path / "evil.npy"
-    path.write_bytes(pickle.dumps(_Tripwire(marker)))
-    with pytest.raises(DataError) as info:
-        load_npy(path)
-    assert str(path) in str(info.value)
-    assert not marker.exists()
-
-
-def test_load_npy_wrong_shape(tmp_path):
-    path = tmp_path / "w.npy"
-    np.save(path, np.zeros((3, 2)))
-    with pytest.raises(DataError) as info:
-        load_npy(path, shape=(2, 3))
-    message = str(info.value)
-    assert str(path) in message and "expected (2, 3), got (3, 2)" in message
-    with pytest.raises(DataError, match=r"expected \(any, 3\)"):
-        load_npy(path, shape=(None, 3))
-    with pytest.raises(DataError, match=r"expected \(6,\)"):
-        load_npy(path, shape=(6,))
-
-
-def test_load_npy_rejects_non_numeric_nan_npz_and_garbage(tmp_path):
-    np.save(tmp_path / "text.npy", np.array(["a", "b"]))
-    with pytest.raises(DataError, match="numeric"):
-        load_npy(tmp_path / "text.npy")
-    np.save(tmp_path / "nan.npy", np.array([1.0, np.nan]))
-    with pytest.raises(DataError, match="NaN"):
-        load_npy(tmp_path / "nan.npy")
-    assert np.isnan(load_npy(tmp_path / "nan.npy", allow_nonfinite=True)[1])
-    np.savez(tmp_path / "two.npz", a=np.zeros(2), b=np.ones(2))
-    with pytest.raises(DataError, match="npz"):
-        load_npy(tmp_path / "two.npz")
-    (tmp_path / "garbage.npy").write_bytes(b"\x93NUMPY not really")
-    with pytest.raises(DataError, match="garbage.npy"):
-        load_npy(tmp_path / "garbage.npy")
 
 
 # --------------------------------------------------------------------------- the script

@@ -1,5 +1,5 @@
-"""helpers.plotting.core and helpers.progress outside Jupyter (inside it, nbval and the browser
-test see them at work in every training cell)."""
+"""helpers.plotting.core outside Jupyter (inside it, nbval and the browser test see its live
+figures at work in every training cell)."""
 
 from __future__ import annotations
 
@@ -8,17 +8,6 @@ import numpy as np
 import pytest
 
 from helpers import plotting
-from helpers.progress import ProgressBar
-
-
-def test_progress_bar_prints_about_ten_lines_in_a_terminal(capsys):
-    bar = ProgressBar(200, description="training")
-    for step in range(1, 201):
-        bar.update(step, loss=1.0 / step)
-    bar.close()
-    lines = capsys.readouterr().out.splitlines()
-    assert 5 <= len(lines) <= 12
-    assert lines[-1] == "training: 200/200  loss 0.005"
 
 
 def test_live_figure_is_a_no_op_outside_a_notebook():
@@ -33,7 +22,7 @@ def test_decision_boundary_and_confusion_matrix():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(50, 2))
     y = (X[:, 0] > 0).astype(float)
-    fig, (left, right) = plotting.figure(2)
+    fig, (left, right) = plotting.figure(ncols=2)
     plotting.plot_decision_boundary(left, lambda G: (G[:, 0] > 0).astype(float), X, y,
                                     resolution=30, legend=False)
     assert left.get_legend() is None and len(left.collections) > 0
@@ -50,3 +39,14 @@ def test_plot_losses_labels_several_curves(losses):
     assert (ax.get_legend() is not None) == isinstance(losses, dict)
     assert ax.get_yscale() == "log"
     plt.close(fig)
+
+
+def test_figure_takes_rows_then_columns_and_keyword_only_sizes():
+    fig, axes = plotting.figure(2, 3, width=2.0, height=1.5)
+    assert axes.shape == (2, 3)  # rows then columns, as plt.subplots
+    np.testing.assert_allclose(fig.get_size_inches(), (3 * 2.0, 2 * 1.5))
+    fig, axes = plotting.figure(ncols=4, width=1.0, height=1.0, sharey=True)
+    assert axes.shape == (4,) and axes[0].get_shared_y_axes().joined(axes[0], axes[3])
+    with pytest.raises(TypeError):
+        plotting.figure(1, 1, 5.0, 3.0)  # the sizes must be named
+    plt.close("all")

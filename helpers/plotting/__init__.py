@@ -1,13 +1,19 @@
 """One consistent look for every figure of the series.
 
 Importing this package applies the workshop's matplotlib style. The general functions live in
-:mod:`helpers.plotting.core`; pictures specific to one part of the series live in the modules
-beside it and are re-exported here, so notebooks only need ``from helpers import plotting``.
+:mod:`helpers.plotting.core`; the pictures of one notebook live in the module named after its topic
+(as in :mod:`helpers.checks` and :mod:`helpers.reference`) and are re-exported here, so notebooks
+only need ``from helpers import plotting``.
 """
 
-from helpers.plotting import backprop, classification, digits, networks, regression
-from helpers.plotting.backprop import *  # noqa: F403
-from helpers.plotting.classification import *  # noqa: F403
+from helpers.plotting import (
+    backpropagation,
+    linear_regression,
+    logistic_regression,
+    neural_networks,
+    training_in_practice,
+)
+from helpers.plotting.backpropagation import *  # noqa: F403
 from helpers.plotting.core import (
     CLASS_COLORS,
     COLORS,
@@ -22,16 +28,17 @@ from helpers.plotting.core import (
     set_axes,
     use_style,
 )
-from helpers.plotting.digits import *  # noqa: F403
-from helpers.plotting.networks import *  # noqa: F403
-from helpers.plotting.regression import *  # noqa: F403
+from helpers.plotting.linear_regression import *  # noqa: F403
+from helpers.plotting.logistic_regression import *  # noqa: F403
+from helpers.plotting.neural_networks import *  # noqa: F403
+from helpers.plotting.training_in_practice import *  # noqa: F403
 
 __all__ = [
     "CLASS_COLORS", "COLORS", "LiveFigure", "figure", "plot", "plot_classes",
     "plot_confusion_matrix", "plot_data_and_fit", "plot_decision_boundary", "plot_losses",
     "set_axes", "use_style",
-    *backprop.__all__, *classification.__all__, *digits.__all__, *networks.__all__,
-    *regression.__all__,
+    *linear_regression.__all__, *logistic_regression.__all__, *neural_networks.__all__,
+    *backpropagation.__all__, *training_in_practice.__all__,
 ]
 
 use_style()

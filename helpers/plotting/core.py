@@ -17,10 +17,14 @@ from matplotlib.axes import Axes
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
+from helpers.jupyter import in_notebook
+
 # Okabe-Ito colours: distinguishable with every common colour-vision deficiency.
 COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
 CLASS_COLORS = ("#0072B2", "#E69F00")  # class 0, class 1
 CLASS_MARKERS = ("o", "^")
+# Decision regions in light CLASS_COLORS: class 0 (or -1), class 1 (or +1).
+REGION_CMAP = ListedColormap(["#cfe3f1", "#fbe6bf"])
 
 STYLE = {
     "figure.figsize": (6.0, 4.0),
@@ -45,14 +49,27 @@ def use_style() -> None:
 
 
 def figure(
-    ncols: int = 1, nrows: int = 1, width: float = 5.0, height: float = 4.0, **kwargs
+    nrows: int = 1, ncols: int = 1, *, width: float = 5.0, height: float = 4.0, **kwargs
 ) -> tuple[Figure, np.ndarray | Axes]:
     """A figure of ``nrows x ncols`` panels, each ``width x height`` inches.
+
+    Rows then columns, as in ``plt.subplots``; the sizes are keyword-only, so that a call reads
+    ``figure(ncols=2, width=4.5, height=3.3)``.
+
+    Parameters
+    ----------
+    nrows, ncols : int
+        Number of rows and columns of panels.
+    width, height : float
+        Size of one panel, in inches (the figure is ``width * ncols`` by ``height * nrows``).
+    **kwargs
+        Passed to ``plt.subplots`` (e.g. ``sharex=True``).
 
     Returns
     -------
     fig : Figure
-    axes : Axes, or ndarray of Axes when there is more than one panel
+    axes : Axes, or ndarray of Axes when there is more than one panel: shape ``(ncols,)`` or
+        ``(nrows,)`` for a single row or column, ``(nrows, ncols)`` otherwise
     """
     fig, axes = plt.subplots(
         nrows, ncols, figsize=(width * ncols, height * nrows), layout="constrained", **kwargs
@@ -199,8 +216,7 @@ def plot_decision_boundary(
     )
     grid = np.column_stack([g1.ravel(), g2.ravel()])
     p = np.asarray(predict_proba(grid), dtype=float).reshape(g1.shape)
-    cmap = ListedColormap(["#cfe3f1", "#fbe6bf"])
-    ax.contourf(g1, g2, (p >= 0.5).astype(float), levels=[-0.5, 0.5, 1.5], cmap=cmap)
+    ax.contourf(g1, g2, (p >= 0.5).astype(float), levels=[-0.5, 0.5, 1.5], cmap=REGION_CMAP)
     if np.nanmin(p) < 0.5 < np.nanmax(p):
         ax.contour(g1, g2, p, levels=[0.5], colors="black", linewidths=1.5)
     if y is not None:
@@ -258,7 +274,7 @@ class LiveFigure:
     In Jupyter it uses a display handle (no widget, so nbval compares it like any figure); in a
     plain Python process ``update`` does nothing. Use it as a context manager::
 
-        fig, (ax1, ax2) = figure(2)
+        fig, (ax1, ax2) = figure(ncols=2)
         with LiveFigure(fig) as live:
             for step in range(n):
                 ...
@@ -273,7 +289,7 @@ class LiveFigure:
     def __init__(self, fig: Figure) -> None:
         self.fig = fig
         self._handle = None
-        if _in_notebook():
+        if in_notebook():
             from IPython.display import display
 
             self._handle = display(fig, display_id=True)
@@ -293,12 +309,3 @@ class LiveFigure:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
-
-
-def _in_notebook() -> bool:
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    return shell is not None and getattr(shell, "kernel", None) is not None

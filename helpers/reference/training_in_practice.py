@@ -24,7 +24,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from helpers.reference.backpropagation import flatten_weights, unflatten_weights
 from helpers.reference.logistic_regression import minibatches
 
 __all__ = [
@@ -32,8 +31,7 @@ __all__ = [
     "softmax", "one_hot", "softmax_cross_entropy", "softmax_cross_entropy_gradient",
     "relu", "relu_derivative", "ACTIVATIONS", "init_network", "softmax_mlp_forward",
     "softmax_mlp_loss", "softmax_mlp_backprop", "sgd_step", "predict_classes",
-    "classification_accuracy", "weights_to_vector", "vector_to_weights", "train_classifier",
-    "Workspace",
+    "classification_accuracy", "train_classifier", "Workspace",
 ]
 
 
@@ -392,19 +390,6 @@ def predict_classes(X: np.ndarray, weights: Sequence[np.ndarray],
 def classification_accuracy(y: np.ndarray, predicted: np.ndarray) -> float:
     """Fraction of samples whose predicted class equals the label; both (n,)."""
     return float(np.mean(np.asarray(predicted) == np.asarray(y)))
-
-
-def weights_to_vector(weights: Sequence[np.ndarray]) -> np.ndarray:
-    """All weight matrices flattened into one vector (for gradient checking).
-
-    The same as notebook 04's :func:`~helpers.reference.backpropagation.flatten_weights`.
-    """
-    return flatten_weights(weights)
-
-
-def vector_to_weights(vector: np.ndarray, like: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """Inverse of :func:`weights_to_vector`: matrices shaped like ``like`` (views of ``vector``)."""
-    return unflatten_weights(vector, [np.shape(W) for W in like])
 
 
 def _evaluate(X: np.ndarray, y: np.ndarray, weights: Sequence[np.ndarray],

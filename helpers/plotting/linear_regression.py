@@ -1,4 +1,4 @@
-"""Figures for the regression part of the series, in the style of helpers.plotting.core.
+"""Figures for notebook 01 (linear regression), in the style of :mod:`helpers.plotting.core`.
 
 The loss surface of a one-feature linear model ``a_w(x) = w_1 x + w_2`` (slope and bias) is a bowl
 over the plane of its two weights; :func:`plot_loss_contour` draws it with the path gradient

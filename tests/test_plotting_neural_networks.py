@@ -1,4 +1,4 @@
-"""Tests for helpers/plotting/networks.py: each figure draws and returns what it says."""
+"""Tests for helpers/plotting/neural_networks.py: each figure draws and returns what it says."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest  # noqa: E402
 from matplotlib.patches import Circle, FancyBboxPatch  # noqa: E402
 
 from helpers import plotting  # noqa: E402
-from helpers.plotting import networks  # noqa: E402
-from helpers.plotting.networks import (  # noqa: E402
+from helpers.plotting import neural_networks  # noqa: E402
+from helpers.plotting.neural_networks import (  # noqa: E402
     plot_network,
     plot_neuron_playground,
     plot_perceptron,
@@ -39,8 +39,8 @@ def _ring(n: int = 200):
 
 
 def test_all_exported_and_reexported():
-    for name in networks.__all__:
-        assert callable(getattr(plotting, name))
+    for name in neural_networks.__all__:
+        assert getattr(plotting, name) is getattr(neural_networks, name)
 
 
 @pytest.mark.parametrize("sizes", [(2, 2, 1), (2, 4, 1), (3, 5, 4, 2), (64, 16, 10)])

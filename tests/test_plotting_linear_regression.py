@@ -1,4 +1,4 @@
-"""Figures of notebook 01 (helpers.plotting.regression) and the reference extras they use."""
+"""Figures of notebook 01 (helpers.plotting.linear_regression) and the reference extras they use."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from helpers import plotting  # noqa: E402
-from helpers.plotting import regression  # noqa: E402
+from helpers.plotting import linear_regression  # noqa: E402
 from helpers.reference import linear_regression as ref  # noqa: E402
 
 
@@ -68,9 +68,9 @@ def test_mse_loss_grid_matches_mse_loss(line_data):
 
 # --------------------------------------------------------------------------- figures
 def test_exports():
-    assert set(regression.__all__) == {"plot_loss_contour", "plot_descent", "plot_fits"}
-    for name in regression.__all__:
-        assert getattr(plotting, name) is getattr(regression, name)
+    assert set(linear_regression.__all__) == {"plot_loss_contour", "plot_descent", "plot_fits"}
+    for name in linear_regression.__all__:
+        assert getattr(plotting, name) is getattr(linear_regression, name)
 
 
 def test_plot_loss_contour_keeps_limits_and_draws_path(line_data):
@@ -93,7 +93,7 @@ def test_plot_descent_three_panels_without_warnings(line_data, learning_rate, st
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         path, losses = ref.gradient_descent_path(X, y, np.zeros(2), learning_rate, 50)
-        fig, axes = plotting.figure(3, width=3, height=3)
+        fig, axes = plotting.figure(ncols=3, width=3, height=3)
         returned = plotting.plot_descent(axes, x, y, path, losses, ((-1, 5), (-2, 8)),
                                          ref.normal_equation(X, y), title="run")
         fig.canvas.draw()

@@ -1,4 +1,4 @@
-"""Figures for notebook 05 (training in practice, digits), in the style of helpers.plotting.core.
+"""Figures for notebook 05 (training in practice, digits), in the style of ``core``.
 
 * :func:`plot_digits`: a grid of 8x8 digit images with their labels (and predictions);
 * :func:`plot_weight_images`: a layer's incoming weights drawn as images;
@@ -37,7 +37,7 @@ def plot_digits(axes: np.ndarray | Sequence[Axes], images: np.ndarray,
     Parameters
     ----------
     axes : array or sequence of Axes
-        e.g. the axes of ``figure(10, 3, 1, 1.1)``; axes beyond the images are hidden.
+        e.g. the axes of ``figure(nrows=3, ncols=10, width=1, height=1.1)``; extra axes are hidden.
     images : ndarray, shape (m, 64) or (m, 8, 8)
         Pixel intensities (any scale; each image uses the same colour range).
     labels : ndarray, shape (m,), optional

@@ -1,4 +1,4 @@
-"""Figures for notebook 02 (classification), in the style of :mod:`helpers.plotting.core`.
+"""Figures for notebook 02 (logistic regression), in the style of ``core``.
 
 Decision regions and confusion matrices are general and live in ``core``; here are the pictures
 specific to logistic regression: the logistic function, cross-entropy against squared error,
@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from helpers.plotting.core import COLORS, plot_decision_boundary, plot_losses, set_axes
+from helpers.reference.logistic_regression import sigmoid  # stable: any z draws, no warnings
 
 __all__ = [
     "plot_sigmoid",
@@ -20,12 +21,6 @@ __all__ = [
     "plot_training_state",
     "plot_sgd_comparison",
 ]
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    # The stable form (exp only of non-positive numbers), so any z range draws without warnings.
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def plot_sigmoid(ax: Axes, z_range: tuple[float, float] = (-8.0, 8.0),
@@ -45,11 +40,11 @@ def plot_sigmoid(ax: Axes, z_range: tuple[float, float] = (-8.0, 8.0),
     Axes
     """
     z = np.linspace(*z_range, 400)
-    ax.plot(z, _sigmoid(z), color=COLORS[0], label=r"$\sigma(z) = 1 / (1 + e^{-z})$")
+    ax.plot(z, sigmoid(z), color=COLORS[0], label=r"$\sigma(z) = 1 / (1 + e^{-z})$")
     ax.axhline(0.5, color="grey", linestyle="--", linewidth=1)
     ax.axvline(0.0, color="grey", linestyle=":", linewidth=1)
     for value in points:
-        s = float(_sigmoid(np.array(value)))
+        s = float(sigmoid(value))
         ax.scatter([value], [s], color=COLORS[5], zorder=3)
         ax.annotate(f"σ({value:g}) = {s:.3f}", (value, s), textcoords="offset points",
                     xytext=(8, -12 if s > 0.5 else 6), fontsize=9)
@@ -79,7 +74,7 @@ def plot_losses_vs_probability(ax_loss: Axes, ax_grad: Axes | None = None) -> Ax
              title="loss of one sample with y = 1", ylim=(0, 5), legend=True)
     if ax_grad is not None:
         z = np.linspace(-8, 8, 400)
-        s = _sigmoid(z)
+        s = sigmoid(z)
         ax_grad.plot(z, s - 1, color=COLORS[0], label="cross-entropy: $p - 1$")
         ax_grad.plot(z, 2 * (s - 1) * s * (1 - s), color=COLORS[5],
                      label="squared error: $2(p - 1)\\,p(1 - p)$")

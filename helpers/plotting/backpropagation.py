@@ -1,4 +1,4 @@
-"""Figures for the backpropagation part of the series (computational graphs).
+"""Figures for notebook 04 (backpropagation): the computational graph.
 
 :func:`plot_computational_graph` draws the talk's 2-2-1 network as a computational graph: every
 weight is a small multiplication node on its edge, the hidden units and the output are a sum node
@@ -109,7 +109,8 @@ def plot_computational_graph(ax: Axes | None = None,
     Returns
     -------
     Axes
-        The axes drawn on; ``ax.backward_arrows`` counts the backward arrows drawn.
+        The axes drawn on. Each backward step is an arrow (an annotation without text) in the
+        colour of its path.
     """
     unknown = [name for name in highlight if name not in GRAPH_PATHS]
     if unknown:
@@ -155,7 +156,6 @@ def plot_computational_graph(ax: Axes | None = None,
 
     # Backward paths: arrows from the loss towards the weight, offset so that shared steps show
     # one arrow per path.
-    arrows = 0
     labelled: set[tuple[str, str]] = set()
     for rank, name in enumerate(highlight):
         path = GRAPH_PATHS[name]
@@ -172,7 +172,6 @@ def plot_computational_graph(ax: Axes | None = None,
             ax.annotate("", xy=b, xytext=a, zorder=2,
                         arrowprops={"arrowstyle": "-|>", "color": path["color"], "lw": 2.2,
                                     "shrinkA": 0, "shrinkB": 0})
-            arrows += 1
             if show_derivatives and (start, end) not in labelled:
                 labelled.add((start, end))
                 shared = all((start, end) in [step[:2] for step in GRAPH_PATHS[other]["steps"]]
@@ -198,5 +197,4 @@ def plot_computational_graph(ax: Axes | None = None,
         else -1.4
     ax.set_xlim(-0.6, 11.4)
     ax.set_ylim(bottom, 6.0)
-    ax.backward_arrows = arrows
     return ax

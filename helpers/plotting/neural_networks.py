@@ -1,4 +1,4 @@
-"""Figures for notebook 03: perceptron boundaries, hidden units as lines, and MLP diagrams.
+"""Figures for notebook 03 (neural networks): perceptrons, hidden units, MLP diagrams.
 
 All drawn with matplotlib only, in the style of :mod:`helpers.plotting.core`:
 
@@ -17,13 +17,13 @@ from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch
 
 from helpers.plotting.core import (
     CLASS_COLORS,
     COLORS,
+    REGION_CMAP,
     figure,
     plot_classes,
     plot_decision_boundary,
@@ -32,7 +32,6 @@ from helpers.plotting.core import (
 
 __all__ = ["plot_perceptron", "plot_unit_lines", "plot_neuron_playground", "plot_network"]
 
-_REGION_CMAP = ListedColormap(["#cfe3f1", "#fbe6bf"])  # light CLASS_COLORS: class 0/-1, class 1/+1
 _UNIT_COLORS = [COLORS[5], COLORS[2], COLORS[3], COLORS[0], COLORS[1], COLORS[4], COLORS[7]]
 
 
@@ -85,7 +84,7 @@ def plot_perceptron(ax: Axes, X: np.ndarray, y: np.ndarray, w: np.ndarray,
     g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], resolution),
                          np.linspace(lo[1], hi[1], resolution))
     side = (w[0] * g1 + w[1] * g2 + w[2] >= 0).astype(float)
-    ax.contourf(g1, g2, side, levels=[-0.5, 0.5, 1.5], cmap=_REGION_CMAP)
+    ax.contourf(g1, g2, side, levels=[-0.5, 0.5, 1.5], cmap=REGION_CMAP)
     segment = _line_segment(w[0], w[1], w[2], lo, hi)
     if segment is not None:
         ax.plot(segment[:, 0], segment[:, 1], color="black", linewidth=1.5)
@@ -179,7 +178,7 @@ def plot_neuron_playground(X: np.ndarray, y: np.ndarray, W_hidden: np.ndarray,
 
     accuracy = float(np.mean((predict_proba(X) >= 0.5) == (np.asarray(y) > 0)))
     lo, hi = _limits(X, margin)
-    fig, (left, right) = figure(2, width=4.6, height=4.2)
+    fig, (left, right) = figure(ncols=2, width=4.6, height=4.2)
     plot_classes(left, X, y)
     plot_unit_lines(left, weights[0], lo, hi)
     left.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), fontsize=8, ncols=3)

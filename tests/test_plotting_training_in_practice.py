@@ -1,4 +1,4 @@
-"""The figures of helpers.plotting.digits draw without error and return what they say."""
+"""The figures of helpers.plotting.training_in_practice draw and return what they say."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from helpers import plotting  # noqa: E402
-from helpers.plotting import digits  # noqa: E402
+from helpers.plotting import training_in_practice  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -21,13 +21,13 @@ def _close_figures():
 
 
 def test_public_names_are_reexported():
-    for name in digits.__all__:
-        assert getattr(plotting, name) is getattr(digits, name)
+    for name in training_in_practice.__all__:
+        assert getattr(plotting, name) is getattr(training_in_practice, name)
 
 
 def test_plot_digits_titles_and_hidden_axes():
     images = np.arange(3 * 64, dtype=float).reshape(3, 64) % 17
-    fig, axes = plotting.figure(4, 1, 1, 1)
+    fig, axes = plotting.figure(ncols=4, width=1, height=1)
     flat = plotting.plot_digits(axes, images, np.array([1, 2, 3]))
     assert len(flat) == 4
     assert [ax.get_title() for ax in flat[:3]] == ["1", "2", "3"]
@@ -37,7 +37,7 @@ def test_plot_digits_titles_and_hidden_axes():
 
 def test_plot_digits_marks_wrong_predictions():
     images = np.zeros((2, 8, 8))
-    fig, axes = plotting.figure(2, 1, 1, 1)
+    fig, axes = plotting.figure(ncols=2, width=1, height=1)
     flat = plotting.plot_digits(axes, images, np.array([3, 5]), np.array([3, 8]))
     assert flat[0].get_title() == "true 3, said 3"
     assert flat[1].get_title() == "true 5, said 8"
@@ -46,7 +46,7 @@ def test_plot_digits_marks_wrong_predictions():
 
 def test_plot_weight_images():
     W = np.random.default_rng(0).normal(size=(65, 5))
-    fig, axes = plotting.figure(3, 2, 1, 1)
+    fig, axes = plotting.figure(nrows=2, ncols=3, width=1, height=1)
     flat = plotting.plot_weight_images(axes, W)
     assert len(flat) == 6
     np.testing.assert_array_equal(flat[0].images[0].get_array(), W[:-1, 0].reshape(8, 8))
@@ -67,7 +67,7 @@ def test_plot_activation_histograms_one_per_layer():
 def test_plot_learning_curves_with_and_without_validation():
     history = {"train_loss": [1.0, 0.5, 0.4], "val_loss": [1.1, 0.7, 0.8],
                "train_accuracy": [0.5, 0.8, 0.9], "val_accuracy": [0.5, 0.7, 0.7]}
-    fig, (ax1, ax2) = plotting.figure(2)
+    fig, (ax1, ax2) = plotting.figure(ncols=2)
     out = plotting.plot_learning_curves(ax1, ax2, history, best_epoch=1)
     assert out == (ax1, ax2)
     assert len(ax1.get_lines()) == 3  # training, validation, best epoch

@@ -1,4 +1,4 @@
-"""Tests of helpers.plotting.classification: every figure draws without warnings."""
+"""Tests of helpers.plotting.logistic_regression: every figure draws without warnings."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from helpers import plotting  # noqa: E402
-from helpers.plotting import classification  # noqa: E402
+from helpers.plotting import logistic_regression  # noqa: E402
 from helpers.reference.logistic_regression import predict_proba  # noqa: E402
 
 
@@ -26,8 +26,8 @@ def no_warnings_and_close():
 
 
 def test_exported_through_plotting():
-    for name in classification.__all__:
-        assert getattr(plotting, name) is getattr(classification, name)
+    for name in logistic_regression.__all__:
+        assert getattr(plotting, name) is getattr(logistic_regression, name)
 
 
 def test_plot_sigmoid_draws_the_curve_and_points():
@@ -41,7 +41,7 @@ def test_plot_sigmoid_draws_the_curve_and_points():
 
 
 def test_plot_losses_vs_probability():
-    fig, (ax1, ax2) = plotting.figure(2)
+    fig, (ax1, ax2) = plotting.figure(ncols=2)
     assert plotting.plot_losses_vs_probability(ax1, ax2) is ax1
     ce, se = ax1.get_lines()[:2]
     p = ce.get_xdata()
@@ -63,7 +63,7 @@ def test_plot_training_state_redraws():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(30, 2))
     y = (X[:, 0] > 0).astype(float)
-    fig, (ax1, ax2) = plotting.figure(2)
+    fig, (ax1, ax2) = plotting.figure(ncols=2)
     w = np.array([1.0, 0.0, 0.0])
     for step in range(3):  # redrawing must not pile up artists
         plotting.plot_training_state(ax1, ax2, lambda P: predict_proba(
@@ -76,7 +76,7 @@ def test_plot_training_state_redraws():
 
 def test_plot_training_state_empty_history():
     X = np.array([[0.0, 0.0], [1.0, 1.0]])
-    fig, (ax1, ax2) = plotting.figure(2)
+    fig, (ax1, ax2) = plotting.figure(ncols=2)
     plotting.plot_training_state(ax1, ax2, lambda P: np.full(len(P), 0.3), X,
                                  np.array([0.0, 1.0]), [], title="start")
     assert ax1.get_title() == "start"
@@ -87,12 +87,12 @@ def test_plot_sgd_comparison():
         "full batch": {"evaluations": [100, 200], "seconds": [0.01, 0.02], "losses": [0.6, 0.5]},
         "batch 1": {"evaluations": [100, 200], "seconds": [0.3, 0.6], "losses": [0.3, 0.2]},
     }
-    fig, (ax1, ax2) = plotting.figure(2)
+    fig, (ax1, ax2) = plotting.figure(ncols=2)
     plotting.plot_sgd_comparison(ax1, ax2, runs)
     assert [line.get_label() for line in ax1.get_lines()] == ["full batch", "batch 1"]
     np.testing.assert_allclose(ax2.get_lines()[1].get_xdata(), [0.3, 0.6])
     assert ax1.get_yscale() == "log" and ax2.get_xscale() == "linear"
-    fig, (ax1, ax2) = plotting.figure(2)
+    fig, (ax1, ax2) = plotting.figure(ncols=2)
     plotting.plot_sgd_comparison(ax1, ax2, runs, log_time=True)
     assert ax2.get_xscale() == "log"
     fig, ax = plotting.figure()
