@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from helpers.checks.hints import value_hint
 from helpers.feedback import (
     FAIL,
     PASS,
@@ -443,14 +444,9 @@ def _numeric(value: Any) -> bool:
 
 
 def _diagnose(got: np.ndarray, expected: np.ndarray) -> str:
-    mask = np.abs(expected) > 1e-9
-    if mask.any() and np.allclose(got, -expected, rtol=1e-5, atol=1e-9):
-        return "    hint: the sign is flipped."
-    if mask.any():
-        ratio = float(np.median(got[mask] / expected[mask]))
-        if abs(ratio - 1) > 1e-3 and np.allclose(got, ratio * expected, rtol=1e-5, atol=1e-9):
-            return f"    hint: off by a constant factor of {ratio:.4g} (missing 2, or 1/n?)."
-    return "    hint: check each term of the derivation against the loss as written."
+    relation = value_hint(got, expected, None, rtol=1e-5, atol=1e-9)
+    return "    hint: " + (relation or "check each term of the derivation against the loss as "
+                                      "written.")
 
 
 def _report(name: str, status: str, message: str) -> Result:

@@ -94,8 +94,8 @@ def test_check_gradient_feedback_paths(capsys):
 
     assert check_gradient(f, stub, w).status == "not implemented"
     assert "not implemented yet" in capsys.readouterr().out
-    assert "sign is flipped" in check_gradient(f, lambda v: -2 * v, w).message
-    assert "constant factor of 0.5" in check_gradient(f, lambda v: v, w).message
+    assert "opposite sign" in check_gradient(f, lambda v: -2 * v, w).message
+    assert "0.5 times the expected one" in check_gradient(f, lambda v: v, w).message
     assert "returned None" in check_gradient(f, lambda v: None, w).message
     assert "shape (3, 1)" in check_gradient(f, lambda v: (2 * v)[:, None], w).message
     raised = check_gradient(f, lambda v: v["x"], w)
@@ -214,7 +214,7 @@ def test_check_gradient_names_the_wrong_block():
     assert "8 of 8 coordinates differ" in lines[2]
     assert lines[5].lstrip().startswith("w[1][")  # the worst coordinates are in the wrong block
     # the hint sees the wrong block alone: a factor, not "check each term"
-    assert "constant factor of 0.5" in lines[-1]
+    assert "0.5 times the expected one" in lines[-1]
     comparison = compare_gradients(loss, second_layer_halved, weights)
     assert comparison.block_errors[0] < 1e-7 < comparison.block_errors[1]
     assert comparison.worst[0].block == 1

@@ -62,12 +62,16 @@ def _shape_hint(got: tuple, expected: tuple, n: int | None) -> str | None:
     return None
 
 
-def value_hint(got: Any, expected: Any, n: int | None) -> str | None:
+def value_hint(got: Any, expected: Any, n: int | None, rtol: float = 1e-6,
+               atol: float = 1e-12) -> str | None:
+    """How ``got`` relates to ``expected`` when it is off by a sign or a constant factor (a
+    factor n names the usual sum-instead-of-mean), or None. Also used by gradient checks, with
+    the looser tolerance of numerical gradients."""
     g = np.asarray(got, dtype=float)
     e = np.asarray(expected, dtype=float)
     if g.shape != e.shape or not np.all(np.isfinite(g)):
         return None
-    if np.allclose(g, -e, rtol=1e-6, atol=1e-12) and np.any(np.abs(e) > 1e-12):
+    if np.allclose(g, -e, rtol=rtol, atol=atol) and np.any(np.abs(e) > 1e-12):
         return ("your result has the opposite sign: check the sign of each term "
                 "(e.g. `y - p` vs `p - y`).")
     mask = np.abs(e) > 1e-12
@@ -78,7 +82,7 @@ def value_hint(got: Any, expected: Any, n: int | None) -> str | None:
                 "np.zeros but never filled in?")
     ratios = g[mask] / e[mask]
     ratio = float(np.median(ratios))
-    if np.allclose(g, ratio * e, rtol=1e-6, atol=1e-12) and abs(ratio - 1) > 1e-6:
+    if np.allclose(g, ratio * e, rtol=rtol, atol=atol) and abs(ratio - 1) > 1e-6:
         return _factor_hint(ratio, n, single=int(mask.sum()) == 1)
     return None
 
