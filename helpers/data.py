@@ -32,6 +32,7 @@ __all__ = [
     "load_ring",
     "load_blobs",
     "load_breast_cancer",
+    "load_digits_split",
     "load_digits",
     "make_noisy_cubic",
     "make_xor",
@@ -357,6 +358,31 @@ def load_digits() -> tuple[np.ndarray, np.ndarray]:
         )
     _check_integers(path, values[:, -1], "label", lines, range(10))
     return pixels.copy(), values[:, -1].astype(np.int64)
+
+
+def load_digits_split(
+    seed: int = 42,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The digits, scaled to [0, 1] and split the same way in every notebook that uses them.
+
+    20% of the images (chosen by a generator seeded with ``seed``) form the test set, touched
+    once at the end; of the rest, a quarter validates and the remainder trains (the same
+    generator continues, through ``train_validation_split``). Notebooks 05 and 06 compare their
+    networks on exactly this split.
+
+    Returns
+    -------
+    X_train, y_train, X_val, y_val, X_test, y_test : ndarrays
+        Images of shape (n_part, 64), float64 in [0, 1]; labels of shape (n_part,), int64.
+        With the default seed: 1078 training, 360 validation and 359 test images.
+    """
+    from helpers.reference.training_in_practice import train_validation_split
+
+    X, y = load_digits()
+    rng = np.random.default_rng(seed)
+    X_rest, y_rest, X_test, y_test = train_validation_split(X / 16.0, y, 0.2, rng)
+    X_train, y_train, X_val, y_val = train_validation_split(X_rest, y_rest, 0.25, rng)
+    return X_train, y_train, X_val, y_val, X_test, y_test
 
 
 # --------------------------------------------------------------------------- synthetic makers

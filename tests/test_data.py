@@ -411,3 +411,20 @@ def test_make_datasets_reproduces_the_committed_files(tmp_path):
     assert result.returncode == 0, result.stderr
     for name in SYNTHETIC:
         assert (tmp_path / name).read_bytes() == (DATA_DIR / name).read_bytes(), name
+
+
+def test_digits_split_is_the_one_notebooks_share():
+    from helpers.data import load_digits, load_digits_split
+
+    X_train, y_train, X_val, y_val, X_test, y_test = load_digits_split()
+    assert (len(X_train), len(X_val), len(X_test)) == (1078, 360, 359)
+    assert X_train.min() >= 0 and X_train.max() <= 1 and X_test.dtype == np.float64
+    assert y_train.dtype == np.int64
+    # a partition of the whole set: every image exactly once
+    X, _ = load_digits()
+    together = np.vstack([X_train, X_val, X_test]) * 16
+    assert sorted(map(tuple, together)) == sorted(map(tuple, X))
+    again = load_digits_split()
+    assert all(np.array_equal(a, b) for a, b in zip(again, (X_train, y_train, X_val, y_val,
+                                                          X_test, y_test), strict=True))
+    assert not np.array_equal(load_digits_split(seed=1)[4], X_test)
