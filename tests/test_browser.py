@@ -180,8 +180,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_lab(base: Path) -> LabServer:
+def start_lab(base: Path, arguments: list[str] | None = None) -> LabServer:
     """Start JupyterLab of this environment on 127.0.0.1 with the repository as its root.
+
+    ``arguments`` replace the default root argument (the quick-start test passes the README's);
+    the server runs in the repository's folder either way.
 
     Settings, workspaces, runtime, config and user data live under ``base``, so an attendee's or
     developer's own JupyterLab setup plays no part; the environment's kernelspec stays
@@ -213,7 +216,7 @@ def start_lab(base: Path) -> LabServer:
             "--ServerApp.ip=127.0.0.1",
             f"--ServerApp.port={port}",
             "--ServerApp.port_retries=0",
-            f"--ServerApp.root_dir={ROOT}",
+            *(arguments if arguments is not None else [f"--ServerApp.root_dir={ROOT}"]),
             f"--IdentityProvider.token={token}",
             f"--LabApp.user_settings_dir={settings}",
             f"--LabApp.workspaces_dir={base / 'workspaces'}",
@@ -615,3 +618,48 @@ def test_notebook_in_jupyterlab(notebook: Path, browser: Browser, lab: LabServer
     )
     assert not foreign, f"{name}: the page made requests to other hosts: {foreign}"
     assert requests, f"{name}: no request was recorded"
+
+
+# --- the README's quick start ------------------------------------------------------------------
+
+
+def quick_start_arguments() -> list[str]:
+    """What the README's quick start passes to ``jupyter lab`` (after the install step)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    command = re.findall(r"```bash\n(.*?)\n```", section, re.DOTALL)[0]
+    return command.split("jupyter lab", 1)[1].split()
+
+
+def test_quick_start_serves_the_repository_and_opens_setup_first(
+    browser: Browser, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The README's command serves the repository's folder: the exercises and the solutions are
+    both reachable (``solutions/`` is not outside the server's root), and 00_setup opens first."""
+    arguments = quick_start_arguments()
+    assert "notebooks/00_setup.ipynb" in arguments
+    server = start_lab(tmp_path_factory.mktemp("quickstart"), arguments)
+    page = browser.context.new_page()
+    try:
+        listing = {item["name"] for item in server.api("GET", "/api/contents")["content"]}
+        assert {"notebooks", "solutions"} <= listing, listing
+        solution = server.api("GET", "/api/contents/solutions/01_linear_regression.ipynb")
+        assert solution["type"] == "notebook"
+        # the page the server opens in a browser (its runtime "open" files) is 00_setup's
+        runtime = server.log.parent / "runtime"
+        deadline = time.monotonic() + 10
+        while not any("notebooks/00_setup.ipynb" in f.read_text(errors="replace")
+                      for f in runtime.glob("jpserver-*open*.html")):
+            assert time.monotonic() < deadline, sorted(p.name for p in runtime.iterdir())
+            time.sleep(0.2)
+        relative = "solutions/01_linear_regression.ipynb"
+        page.goto(f"{server.url}/lab/tree/{quote(relative)}?reset&token={server.token}")
+        page.wait_for_function(FIND_PANEL, arg=relative, timeout=60_000)
+        page.locator(".jp-BreadCrumbs-home").first.click()
+        page.locator(".jp-DirListing-itemName", has_text="solutions").first.wait_for()
+        names = page.locator(".jp-DirListing-itemName").all_inner_texts()
+        assert {"notebooks", "solutions"} <= {n.strip() for n in names}, names
+    finally:
+        page.close()
+        server.shutdown_kernels()
+        server.stop()

@@ -12,7 +12,8 @@ import pytest
 from helpers.environment import pinned_versions
 
 ROOT = Path(__file__).resolve().parent.parent
-REQUIRED = {"numpy", "matplotlib", "jupyterlab", "ipywidgets", "nbval", "pytest", "ipykernel"}
+ATTENDEE = {"numpy", "matplotlib", "jupyterlab", "ipywidgets", "ipykernel"}
+TEST_TOOLS = {"nbval", "pytest"}
 
 
 def conda_pins(path: Path) -> dict[str, str]:
@@ -27,7 +28,10 @@ def conda_pins(path: Path) -> dict[str, str]:
 
 def test_requirements_pin_the_workshop_packages_exactly():
     runtime = pinned_versions(ROOT / "requirements.txt")
-    assert REQUIRED <= runtime.keys()
+    assert ATTENDEE <= runtime.keys()
+    # attendees install only what the notebooks need: test tools are for instructors and CI
+    assert not TEST_TOOLS & runtime.keys()
+    assert TEST_TOOLS <= pinned_versions(ROOT / "requirements-dev.txt").keys()
     text = (ROOT / "requirements.txt").read_text()
     assert re.search(r"^-e \.\s*$", text, re.MULTILINE), "the helpers package is installed from ."
     for line in text.splitlines():
