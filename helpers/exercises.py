@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m helpers.exercises            # regenerate every exercise notebook
+    python -m helpers.exercises            # regenerate every exercise and presenter notebook
     python -m helpers.exercises --check    # change nothing; exit 1 naming each stale notebook
     python -m helpers.exercises solutions/01_linear_regression.ipynb   # just this one
 
@@ -11,6 +11,10 @@ included) become ``# YOUR CODE HERE`` and ``raise NotImplementedError(...)`` at 
 indentation: the nbgrader convention. Outputs, execution counts and volatile metadata are cleared;
 everything else (markdown, check cells, cell ids, tags) is kept, so a diff between the two
 notebooks shows exactly what an attendee must write.
+
+Each exercise notebook also gets a presenter copy in ``presenter/``, for live-coding from the
+front at a large font: the same code cells, and each markdown cell reduced to its headings and
+timing line, the rest of its prose folded into a collapsed ``<details>`` block.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 NOTEBOOKS = ROOT / "notebooks"
+PRESENTER = ROOT / "presenter"
 
 BEGIN = "### BEGIN SOLUTION"
 END = "### END SOLUTION"
@@ -110,6 +115,28 @@ def make_exercise(notebook: dict[str, Any], name: str) -> dict[str, Any]:
     return result
 
 
+def fold_prose(markdown: str) -> str:
+    """Headings and timing lines stay; the rest of a markdown cell goes into a closed
+    ``<details>`` block (for the presenter copy)."""
+    kept, folded = [], []
+    for line in markdown.split("\n"):
+        (kept if line.startswith(("#", "> ⏱")) else folded).append(line)
+    prose = "\n".join(folded).strip()
+    if prose:
+        kept.append(f"<details><summary>notes</summary>\n\n{prose}\n\n</details>")
+    return "\n".join(kept)
+
+
+def make_presenter(notebook: dict[str, Any], name: str) -> dict[str, Any]:
+    """The presenter copy of a solution notebook: the exercise version with its prose folded."""
+    result = make_exercise(notebook, name)
+    for cell in result["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = cell["source"]
+            cell["source"] = fold_prose("".join(source) if isinstance(source, list) else source)
+    return result
+
+
 def render(notebook: dict[str, Any]) -> str:
     """Serialise like Jupyter does (indent 1, sorted keys, lists of lines), with a final newline."""
     cells = []
@@ -125,13 +152,14 @@ def render(notebook: dict[str, Any]) -> str:
     )
 
 
-def generate(solution: Path) -> str:
-    """The text of the exercise notebook generated from ``solution``."""
+def generate(solution: Path, presenter: bool = False) -> str:
+    """The text of the exercise (or presenter) notebook generated from ``solution``."""
     try:
         notebook = json.loads(solution.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
         raise MarkerError(f"{solution.name}: not valid notebook JSON ({error})") from error
-    return render(make_exercise(notebook, solution.name))
+    make = make_presenter if presenter else make_exercise
+    return render(make(notebook, solution.name))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -159,27 +187,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"no solution notebooks found in {SOLUTIONS}", file=sys.stderr)
         return 1
     stale, errors = [], []
+    # the presenter copies sit beside the exercise notebooks (presenter/ next to notebooks/)
+    outputs = ((args.out, False), (args.out.parent / PRESENTER.name, True))
     for solution in sources:
-        target = args.out / solution.name
-        try:
-            text = generate(solution)
-        except MarkerError as error:
-            errors.append(str(error))
-            continue
-        current = target.read_text(encoding="utf-8") if target.exists() else None
-        if current == text:
-            continue
-        if args.check:
-            stale.append(f"{target} is {'missing' if current is None else 'out of date'}")
-        else:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-            print(f"wrote {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
-    if args.check:
+        for folder, presenter in outputs:
+            target = folder / solution.name
+            try:
+                text = generate(solution, presenter)
+            except MarkerError as error:
+                if not presenter:
+                    errors.append(str(error))
+                continue
+            current = target.read_text(encoding="utf-8") if target.exists() else None
+            if current == text:
+                continue
+            if args.check:
+                stale.append(f"{target} is {'missing' if current is None else 'out of date'}")
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(text, encoding="utf-8")
+                shown = target.relative_to(ROOT) if target.is_relative_to(ROOT) else target
+                print(f"wrote {shown}")
+    if args.check and not args.solutions:
         expected = {s.name for s in sources}
-        extra = sorted(p.name for p in args.out.glob("*.ipynb") if p.name not in expected)
-        if not args.solutions:
-            stale += [f"{args.out / name} has no solution notebook in solutions/" for name in extra]
+        for folder, _ in outputs:
+            extra = sorted(p.name for p in folder.glob("*.ipynb") if p.name not in expected)
+            stale += [f"{folder / name} has no solution notebook in solutions/" for name in extra]
     for message in errors + stale:
         print(message, file=sys.stderr)
     if stale:

@@ -152,3 +152,31 @@ def test_only_widget_cells_ignore_outputs():
 def test_module_paths():
     assert exercises.SOLUTIONS == ROOT / "solutions"
     assert exercises.NOTEBOOKS == ROOT / "notebooks"
+
+
+def test_presenter_copies_fold_the_prose_and_keep_the_code():
+    text = "## 2. Title\n> ⏱ **core** · teaching 5 min · exercises 5 min\n\nLong prose.\n\nMore."
+    folded = exercises.fold_prose(text)
+    assert folded.startswith("## 2. Title\n> ⏱ **core**")
+    assert "<details><summary>notes</summary>\n\nLong prose.\n\nMore.\n\n</details>" in folded
+    assert exercises.fold_prose("### Only a heading") == "### Only a heading"
+    for path in sorted((ROOT / "solutions").glob("*.ipynb")):
+        presenter = nbformat.read(ROOT / "presenter" / path.name, as_version=4)
+        exercise = nbformat.read(ROOT / "notebooks" / path.name, as_version=4)
+        assert [c.source for c in presenter.cells if c.cell_type == "code"] == [
+            c.source for c in exercise.cells if c.cell_type == "code"]
+        for cell in presenter.cells:
+            if cell.cell_type == "markdown":
+                visible = cell.source.split("<details>")[0]
+                assert all(line.startswith(("#", "> ⏱")) for line in visible.splitlines()
+                           if line.strip()), f"{path.name}: prose left unfolded"
+
+
+def test_presenter_copies_are_checked_like_the_exercises(tmp_path, capsys):
+    solution = _solution_notebook(tmp_path / "01_demo.ipynb", "x = 1")
+    out = tmp_path / "out"
+    assert main([str(solution), "--out", str(out)]) == 0
+    assert (tmp_path / "presenter" / "01_demo.ipynb").exists()
+    (tmp_path / "presenter" / "01_demo.ipynb").write_text("{}")
+    assert main([str(solution), "--out", str(out), "--check"]) == 1
+    assert "presenter/01_demo.ipynb is out of date" in capsys.readouterr().err

@@ -17,45 +17,28 @@ Needs Linux and ``unshare`` (util-linux), run as root or with unprivileged user 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
-from functools import cache
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import pytest
+from namespaces import LOOPBACK_UP, skip_or_fail, unshare_command
 
 pytestmark = pytest.mark.offline
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
-IN_CI = os.environ.get("CI", "").lower() == "true"
 CELL_TIMEOUT = 120  # seconds, per cell, inside the namespace
 RUN_TIMEOUT = 240  # seconds, per notebook, namespace and kernel start included
 PARALLEL = 2  # notebooks at a time
 RESULT_MARK = "OFFLINE-RESULT "
-# Tried in order; the first that can run `true` is used.
-UNSHARE_CANDIDATES = [
-    ["--net", "--pid", "--fork", "--kill-child"],
-    ["--net", "--pid", "--fork", "--kill-child", "--map-root-user"],
-    ["--net"],
-    ["--net", "--map-root-user"],
-]
 
 # Runs inside the namespace: bring up loopback, probe the network, execute one notebook and
 # print one JSON line with what happened.
-RUNNER = r"""
-import fcntl, json, re, socket, struct, sys, time
-SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
-
-def loopback_up():
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        request = struct.pack("16sH22x", b"lo", 0)
-        flags = struct.unpack("16sH22x", fcntl.ioctl(sock, SIOCGIFFLAGS, request))[1]
-        fcntl.ioctl(sock, SIOCSIFFLAGS, struct.pack("16sH22x", b"lo", flags | IFF_UP))
+RUNNER = LOOPBACK_UP + r"""
+import json, re, socket, sys, time
 
 def probe(family, address):
     try:
@@ -105,35 +88,6 @@ print("OFFLINE-RESULT " + json.dumps(result), flush=True)
 """
 
 
-def _skip_or_fail(reason: str) -> NoReturn:
-    """Skip locally; in CI (``CI=true``) a missing prerequisite is a failure."""
-    if IN_CI:
-        pytest.fail(f"{reason} (CI=true: the offline test must run)")
-    pytest.skip(reason)
-
-
-@cache
-def unshare_command() -> tuple[list[str] | None, str]:
-    """The ``unshare`` command that works here, or None and why not."""
-    if not sys.platform.startswith("linux"):
-        return None, f"network namespaces need Linux (this is {sys.platform})"
-    unshare = shutil.which("unshare")
-    if unshare is None:
-        return None, "`unshare` not found (Debian: apt-get install util-linux)"
-    errors = []
-    for options in UNSHARE_CANDIDATES:
-        command = [unshare, *options]
-        try:
-            probe = subprocess.run([*command, "true"], capture_output=True, text=True, timeout=20)
-        except (OSError, subprocess.TimeoutExpired) as error:
-            errors.append(f"{' '.join(options)}: {error}")
-            continue
-        if probe.returncode == 0:
-            return command, ""
-        errors.append(f"{' '.join(options)}: {probe.stderr.strip() or probe.returncode}")
-    return None, "cannot create a network namespace (" + "; ".join(errors) + ")"
-
-
 def run_offline(command: list[str], notebook: Path) -> dict[str, Any]:
     """Execute ``notebook`` in a new network namespace; what the runner reported."""
     argv = [*command, sys.executable, "-c", RUNNER, str(notebook), str(CELL_TIMEOUT)]
@@ -156,7 +110,7 @@ def offline_runs() -> dict[Path, dict[str, Any]]:
     """Every solution notebook executed offline, ``PARALLEL`` at a time."""
     command, reason = unshare_command()
     if command is None:
-        _skip_or_fail(reason)
+        skip_or_fail(reason, 'offline')
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         results = pool.map(lambda notebook: run_offline(command, notebook), SOLUTIONS)
         return dict(zip(SOLUTIONS, results, strict=True))
