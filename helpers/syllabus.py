@@ -117,3 +117,25 @@ def without_optional(notebook: str | Path | dict[str, Any]) -> dict[str, Any]:
     result = copy.deepcopy(original)
     result["cells"] = [cell for i, cell in enumerate(original["cells"]) if i not in dropped]
     return result
+
+
+def planning_table(folder: Path | None = None) -> str:
+    """The README's planning table: core, optional and total minutes of every notebook.
+
+    ``python -m helpers.syllabus`` prints it; a test checks that the README holds exactly this.
+    """
+    from helpers.exercises import SOLUTIONS
+
+    rows = ["| notebook | core | optional | in all |", "| --- | --- | --- | --- |"]
+    total_core = total_all = 0
+    for path in sorted((folder or SOLUTIONS).glob("*.ipynb")):
+        core, whole = core_minutes(path), total_minutes(path)
+        total_core, total_all = total_core + core, total_all + whole
+        rows.append(f"| `{path.name}` | {core} min | {whole - core} min | {whole} min |")
+    rows.append(f"| **all notebooks** | **{total_core} min** | **{total_all - total_core} min** "
+                f"| **{total_all} min** |")
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    print(planning_table())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from helpers import instructor
@@ -66,3 +68,23 @@ def test_instructor_lists_are_generated_and_checked(tmp_path, capsys):
     (tmp_path / "02_logistic_regression.md").write_text("no markers")
     assert instructor.main(["--check", "--folder", str(tmp_path)]) == 1
     assert "needs the marker lines" in capsys.readouterr().err
+
+
+def test_planning_table_sums_the_sections(tmp_path):
+    from helpers.syllabus import planning_table
+
+    for name in ("01_a.ipynb", "02_b.ipynb"):
+        (tmp_path / name).write_text(json.dumps(NOTEBOOK))
+    table = planning_table(tmp_path).splitlines()
+    assert table[2] == "| `01_a.ipynb` | 30 min | 15 min | 45 min |"
+    assert table[-1] == "| **all notebooks** | **60 min** | **30 min** | **90 min** |"
+
+
+def test_the_readme_planning_table_is_current():
+    from pathlib import Path
+
+    from helpers.syllabus import planning_table
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert planning_table() in readme, (
+        "README's planning table is stale: paste the output of `python -m helpers.syllabus`")
