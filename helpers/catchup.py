@@ -23,8 +23,24 @@ CAUGHT_UP = "↪"
 Choice = Literal["yours", "reference"]
 
 
-def catch_up(namespace: MutableMapping[str, Any], *names: str) -> dict[str, Choice]:
+def catch_up(namespace: MutableMapping[str, Any], *names: str) -> None:
     """Keep each of your functions that passes its check; bind the others to the reference.
+
+    Prints one line per name and returns nothing (so a notebook cell shows only those lines);
+    :func:`bind_or_keep` does the work and returns the choices.
+
+    Parameters
+    ----------
+    namespace : mutable mapping
+        Where your functions live: ``globals()`` in a notebook.
+    *names : str
+        Exercise names, e.g. ``"add_bias", "predict"``.
+    """
+    bind_or_keep(namespace, *names)
+
+
+def bind_or_keep(namespace: MutableMapping[str, Any], *names: str) -> dict[str, Choice]:
+    """What :func:`catch_up` does: check, keep or bind each name, print a line for each.
 
     Parameters
     ----------

@@ -65,12 +65,11 @@ def progress_report(statuses: list[ExerciseStatus], notebook: str | Path) -> str
     return "\n".join(lines)
 
 
-def show_progress(namespace: Mapping[str, Any], notebook: str | Path) -> list[ExerciseStatus]:
+def show_progress(namespace: Mapping[str, Any], notebook: str | Path) -> None:
     """Print where you stand in ``notebook`` (e.g. ``"01_linear_regression"``): one line per
-    exercise, checked on your own functions (``globals()`` in a notebook)."""
-    statuses = exercise_statuses(namespace, notebook)
-    print(progress_report(statuses, notebook))
-    return statuses
+    exercise, checked on your own functions (``globals()`` in a notebook). Returns nothing, so
+    the cell shows only the table."""
+    print(progress_report(exercise_statuses(namespace, notebook), notebook))
 
 
 # --------------------------------------------------------------------------- the command line

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from helpers.catchup import catch_up
+from helpers.catchup import bind_or_keep, catch_up
 from helpers.checks import check_mse_loss
 from helpers.progress import exercise_statuses, show_progress
 from helpers.reference import linear_regression as ref
@@ -24,7 +24,7 @@ def predict(X, w):
 
 def test_catch_up_keeps_passing_functions_and_replaces_the_others(capsys):
     namespace = {"predict": predict, "add_bias": _stub, "mse_loss": lambda X, y, w: 0.0}
-    chosen = catch_up(namespace, "add_bias", "predict", "mse_loss", "mse_gradient")
+    chosen = bind_or_keep(namespace, "add_bias", "predict", "mse_loss", "mse_gradient")
     out = capsys.readouterr().out
     assert chosen == {"add_bias": "reference", "predict": "yours", "mse_loss": "reference",
                       "mse_gradient": "reference"}
@@ -39,6 +39,7 @@ def test_catch_up_keeps_passing_functions_and_replaces_the_others(capsys):
     assert not result and result.status == "reference"
     with pytest.raises(ValueError, match="no exercise named 'nope'"):
         catch_up(namespace, "nope")
+    assert catch_up(namespace, "predict") is None  # a notebook cell shows only the printed lines
 
 
 def test_progress_lists_every_exercise_of_the_notebook(capsys):
@@ -51,7 +52,7 @@ def test_progress_lists_every_exercise_of_the_notebook(capsys):
     assert statuses["normal_equation"].status == "not started"
     assert statuses["mse_gradient"].status == "failing"
     assert "case 1" in statuses["mse_gradient"].cause
-    show_progress(namespace, "solutions/01_linear_regression.ipynb")
+    assert show_progress(namespace, "solutions/01_linear_regression.ipynb") is None
     out = capsys.readouterr().out
     assert out.startswith("01_linear_regression, exercises: 1 of ")
     assert "✅ predict" in out and "❌ mse_gradient" in out and "⏳ mse_loss" in out
