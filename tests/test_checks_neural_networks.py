@@ -509,41 +509,27 @@ def mlp_extra_output(X, weights, activation=sigmoid):
 
 
 def mlp_lists_swapped(X, weights, activation=sigmoid):
-    zs, z_lins = [X], []
-    for i, W in enumerate(weights):
-        z_lin, z = ref.layer_forward(zs[-1], W, sigmoid if i == len(weights) - 1 else activation)
-        zs.append(z)
-        z_lins.append(z_lin)
+    zs, z_lins = ref.mlp_forward(X, weights, activation)
     return z_lins, zs
 
 
-def mlp_appends_swapped(X, weights, activation=sigmoid):
-    zs, z_lins, current = [X], [], X
-    for i, W in enumerate(weights):
-        z_lin, z = ref.layer_forward(current, W, sigmoid if i == len(weights) - 1 else activation)
-        zs.append(z_lin)
-        z_lins.append(z)
-        current = z
-    return zs, z_lins
+def _mlp_with(next_input, appends_swapped=False):
+    """A forward pass with one slip: what the next layer receives, or which list gets what."""
+    def forward(X, weights, activation=sigmoid):
+        zs, z_lins, current = [X], [], X
+        for i, W in enumerate(weights):
+            f = sigmoid if i == len(weights) - 1 else activation
+            z_lin, z = ref.layer_forward(current, W, f)
+            zs.append(z_lin if appends_swapped else z)
+            z_lins.append(z if appends_swapped else z_lin)
+            current = next_input(X, z_lin, z)
+        return zs, z_lins
+    return forward
 
 
-def mlp_feeds_z_lin(X, weights, activation=sigmoid):
-    zs, z_lins, current = [X], [], X
-    for i, W in enumerate(weights):
-        z_lin, z = ref.layer_forward(current, W, sigmoid if i == len(weights) - 1 else activation)
-        zs.append(z)
-        z_lins.append(z_lin)
-        current = z_lin
-    return zs, z_lins
-
-
-def mlp_feeds_x(X, weights, activation=sigmoid):
-    zs, z_lins = [X], []
-    for i, W in enumerate(weights):
-        z_lin, z = ref.layer_forward(X, W, sigmoid if i == len(weights) - 1 else activation)
-        zs.append(z)
-        z_lins.append(z_lin)
-    return zs, z_lins
+mlp_appends_swapped = _mlp_with(lambda X, z_lin, z: z, appends_swapped=True)
+mlp_feeds_z_lin = _mlp_with(lambda X, z_lin, z: z_lin)
+mlp_feeds_x = _mlp_with(lambda X, z_lin, z: X)
 
 
 def mlp_forgets_output(X, weights, activation=sigmoid):
@@ -553,6 +539,17 @@ def mlp_forgets_output(X, weights, activation=sigmoid):
         zs.append(z)
         z_lins.append(z_lin)
     return zs, z_lins
+
+
+MLP_FORWARD_CALLING_LAYER_FORWARD = (
+    "def mlp_forward(X, weights, activation=sigmoid):\n"
+    "    zs, z_lins = [X], []\n"
+    "    for i, W in enumerate(weights):\n"
+    "        f = sigmoid if i == len(weights) - 1 else activation\n"
+    "        z_lin, z = layer_forward(zs[-1], W, f)\n"
+    "        zs.append(z)\n"
+    "        z_lins.append(z_lin)\n"
+    "    return zs, z_lins\n")
 
 
 @pytest.mark.parametrize("fn", [mlp_loop, mlp_hidden_then_output])
@@ -565,15 +562,7 @@ def test_mlp_forward_notes_when_layer_forward_is_not_reused():
     attendee = _attendee(
         "def layer_forward(X, W, activation):\n"
         "    z_lin = add_bias(X) @ W\n"
-        "    return z_lin, activation(z_lin)\n"
-        "def mlp_forward(X, weights, activation=sigmoid):\n"
-        "    zs, z_lins = [X], []\n"
-        "    for i, W in enumerate(weights):\n"
-        "        f = sigmoid if i == len(weights) - 1 else activation\n"
-        "        z_lin, z = layer_forward(zs[-1], W, f)\n"
-        "        zs.append(z)\n"
-        "        z_lins.append(z_lin)\n"
-        "    return zs, z_lins\n")
+        "    return z_lin, activation(z_lin)\n" + MLP_FORWARD_CALLING_LAYER_FORWARD)
     result = check_mlp_forward(attendee["mlp_forward"])
     assert result and "note:" not in result.message
 
@@ -601,14 +590,7 @@ def test_mlp_forward_blames_a_failing_layer_forward_first():
         "def layer_forward(X, W, activation):\n"
         "    z_lin = add_bias(X) @ W\n"
         "    return activation(z_lin), z_lin\n"  # swapped
-        "def mlp_forward(X, weights, activation=sigmoid):\n"
-        "    zs, z_lins = [X], []\n"
-        "    for i, W in enumerate(weights):\n"
-        "        f = sigmoid if i == len(weights) - 1 else activation\n"
-        "        z_lin, z = layer_forward(zs[-1], W, f)\n"
-        "        zs.append(z)\n"
-        "        z_lins.append(z_lin)\n"
-        "    return zs, z_lins\n")
+        + MLP_FORWARD_CALLING_LAYER_FORWARD)
     result = check_mlp_forward(attendee["mlp_forward"])
     assert not result
     assert result.message.startswith(

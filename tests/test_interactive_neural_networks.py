@@ -16,6 +16,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from helpers import interactive  # noqa: E402
+from helpers.data import load_ring  # noqa: E402
 from helpers.interactive.neural_networks import NeuronPlayground, neuron_playground  # noqa: E402
 
 W_HIDDEN = np.array([[-5.0, 5.0, 0.0, 0.0], [0.0, 0.0, -5.0, 5.0], [6.0, 6.0, 6.0, 6.0]])
@@ -24,11 +25,10 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 
 def _ring(n: int = 80):
-    rng = np.random.default_rng(0)
-    angle = rng.uniform(0, 2 * np.pi, n)
-    inner = np.arange(n) % 2 == 0
-    radius = np.where(inner, rng.uniform(0, 0.9, n), rng.uniform(1.6, 2.4, n))
-    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)]), inner.astype(float)
+    """n points of the ring data, the first n / 2 of each class (class 1: the disc)."""
+    X, y = load_ring()
+    order = np.concatenate([np.flatnonzero(y == 1)[:n // 2], np.flatnonzero(y == 0)[:n // 2]])
+    return X[order], y[order]
 
 
 @pytest.fixture

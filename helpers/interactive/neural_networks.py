@@ -27,7 +27,9 @@ __all__ = ["neuron_playground", "NeuronPlayground"]
 SLIDER_LIMIT = 10.0  # every slider spans at least [-10, 10]; the output bias c goes down to -30
 C_LIMIT = 30.0
 STEP = 0.5
-_SLIDER_STYLE = {"description_width": "45px"}
+# Four columns of hidden-unit sliders, then a row of five output sliders, fit a notebook's width.
+_HIDDEN_LAYOUT = {"width": "205px", "description_width": "45px"}
+_OUTPUT_LAYOUT = {"width": "165px", "description_width": "22px"}
 
 
 class NeuronPlayground:
@@ -62,15 +64,15 @@ class NeuronPlayground:
         k = W_hidden.shape[1]
         low, high = _range(W_hidden, -SLIDER_LIMIT, SLIDER_LIMIT)
         self.hidden_sliders = [
-            [_slider(W_hidden[row, unit], f"z{unit + 1}: {name}", low, high)
+            [_slider(W_hidden[row, unit], f"z{unit + 1}: {name}", low, high, _HIDDEN_LAYOUT)
              for row, name in enumerate(("w1", "w2", "b"))]
             for unit in range(k)
         ]
         low, high = _range(W_output[:-1], -SLIDER_LIMIT, SLIDER_LIMIT)
-        self.output_sliders = [_slider(W_output[unit, 0], f"v{unit + 1}", low, high)
-                               for unit in range(k)]
+        self.output_sliders = [_slider(W_output[unit, 0], f"v{unit + 1}", low, high,
+                                       _OUTPUT_LAYOUT) for unit in range(k)]
         low, high = _range(W_output[-1:], -C_LIMIT, SLIDER_LIMIT)
-        self.output_sliders.append(_slider(W_output[-1, 0], "c", low, high))
+        self.output_sliders.append(_slider(W_output[-1, 0], "c", low, high, _OUTPUT_LAYOUT))
         for slider in self.sliders:
             slider.observe(self._on_change, names="value")
 
@@ -236,7 +238,10 @@ def _range(values: np.ndarray, low: float, high: float) -> tuple[float, float]:
     return low, high
 
 
-def _slider(value: float, description: str, low: float, high: float) -> widgets.FloatSlider:
+def _slider(value: float, description: str, low: float, high: float,
+            layout: dict[str, str]) -> widgets.FloatSlider:
     return widgets.FloatSlider(value=float(value), min=low, max=high, step=STEP,
                                description=description, continuous_update=False,
-                               style=_SLIDER_STYLE, layout=widgets.Layout(width="230px"))
+                               readout_format=".1f",
+                               style={"description_width": layout["description_width"]},
+                               layout=widgets.Layout(width=layout["width"]))
