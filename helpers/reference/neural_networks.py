@@ -1,6 +1,8 @@
 """Reference implementations for notebook 03 (perceptron, neurons, the MLP's forward pass).
 
-Reused by later notebooks and by the checks; tested in ``tests/test_reference.py``.
+Reused by later notebooks and by the checks; tested in ``tests/test_reference.py`` and
+``tests/test_reference_neural_networks.py``. The last three are the notebook's challenges: the
+pocket perceptron, a hand-set network for XOR and the softplus activation.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from helpers.reference.logistic_regression import sigmoid
 
 __all__ = [
     "perceptron_predict", "perceptron_train", "tanh", "layer_forward", "mlp_forward",
-    "init_weights",
+    "init_weights", "perceptron_pocket", "xor_network", "softplus",
 ]
 
 Activation = Callable[[np.ndarray], np.ndarray]
@@ -130,3 +132,72 @@ def init_weights(layer_sizes: Sequence[int], rng: np.random.Generator,
             W[-1] = 0.0
             weights.append(W)
     return weights
+
+
+def _training_errors(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> int:
+    return int(np.sum(perceptron_predict(X, w) != y))
+
+
+def perceptron_pocket(X: np.ndarray, y: np.ndarray, n_epochs: int) -> np.ndarray:
+    """Gallant's pocket algorithm: the perceptron rule, keeping the best weights seen so far.
+
+    The weights start at zero and go into the pocket with their number of training errors. The
+    perceptron rule then runs exactly as in :func:`perceptron_train`; after each update, the new
+    weights replace the pocket's when they make strictly fewer training errors.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+        Inputs, bias column included.
+    y : ndarray, shape (n,)
+        Labels, +1 or -1.
+    n_epochs : int
+
+    Returns
+    -------
+    ndarray, shape (d,)
+        The pocket's weights.
+    """
+    w = np.zeros(X.shape[1])
+    pocket, pocket_errors = w, _training_errors(X, y, w)
+    for _ in range(n_epochs):
+        for x_i, y_i in zip(X, y, strict=True):
+            if (1.0 if x_i @ w >= 0 else -1.0) != y_i:
+                w = w + y_i * x_i
+                errors = _training_errors(X, y, w)
+                if errors < pocket_errors:
+                    pocket, pocket_errors = w, errors
+    return pocket
+
+
+# A 2-2-1 network for XOR (clusters at (+-1, +-1), class 1 where the signs differ): hidden unit 1
+# is on where x1 + x2 > -1, hidden unit 2 where x1 + x2 < 1; the output is their AND.
+XOR_WEIGHTS = (np.array([[5.0, -5.0], [5.0, -5.0], [5.0, 5.0]]),
+               np.array([[10.0], [10.0], [-15.0]]))
+
+
+def xor_network(X: np.ndarray) -> np.ndarray:
+    """The probability of class 1 from a hand-set 2-2-1 sigmoid network that solves XOR.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, 2)
+
+    Returns
+    -------
+    ndarray, shape (n, 1)
+        ``p``, at least 0.5 exactly where the signs of ``x1`` and ``x2`` differ (for points near
+        the four clusters at (+-1, +-1)).
+    """
+    return mlp_forward(X, list(XOR_WEIGHTS))[0][-1]
+
+
+def softplus(z: np.ndarray) -> np.ndarray:
+    """``log(1 + e^z)``, a smooth ReLU, written so that it cannot overflow.
+
+    ``log(1 + e^z) = max(z, 0) + log(1 + e^(-|z|))``: ``exp`` only sees non-positive numbers.
+    Its derivative is the sigmoid. Same shape as ``z``; a float for a single number.
+    """
+    z = np.asarray(z, dtype=float)
+    result = np.maximum(z, 0.0) + np.log1p(np.exp(-np.abs(z)))
+    return result if result.ndim else float(result)
