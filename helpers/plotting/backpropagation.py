@@ -320,6 +320,10 @@ def plot_dead_units(ax: Axes, z_lin: np.ndarray, **set_axes_kwargs: Any) -> Axes
     ax.bar(units[~dead], largest[~dead], color=COLORS[0], label="alive")
     ax.bar(units[dead], largest[dead], color=COLORS[3], label="dead (never above 0)")
     ax.axhline(0.0, color="black", lw=0.8)
+    low, high = min(float(largest.min()), 0.0), max(float(largest.max()), 0.0)
+    span = (high - low) or 1.0
+    ax.set_ylim(low - 0.05 * span, high + 0.35 * span)  # room for the legend above the bars
+    ax.legend(loc="upper center", ncol=2)
     set_axes_kwargs.setdefault("xlabel", "hidden unit")
     set_axes_kwargs.setdefault("ylabel", r"largest $z_{\mathrm{lin}}$ over the samples")
-    return set_axes(ax, legend=True, **set_axes_kwargs)
+    return set_axes(ax, **set_axes_kwargs)
