@@ -102,6 +102,14 @@ def backprop(X: np.ndarray, y: np.ndarray, weights: Sequence[np.ndarray],
     """
     zs, z_lins = mlp_forward(X, weights, activation)
     delta = output_delta(zs[-1], y.reshape(-1, 1))
+    return _backward_sweep(zs, z_lins, weights, delta, activation_derivative)
+
+
+def _backward_sweep(zs: Sequence[np.ndarray], z_lins: Sequence[np.ndarray],
+                    weights: Sequence[np.ndarray], delta: np.ndarray,
+                    activation_derivative: Activation) -> list[np.ndarray]:
+    """From the output layer's delta, every layer's weight gradient (last layer first), moving the
+    delta down one layer after each; returned in the order of ``weights``."""
     grads = [None] * len(weights)
     for layer in range(len(weights) - 1, -1, -1):
         grads[layer] = weight_gradient(zs[layer], delta)
@@ -504,12 +512,7 @@ def regression_backprop(X: np.ndarray, y: np.ndarray, weights: Sequence[np.ndarr
     """
     zs, z_lins = mlp_forward(X, weights, activation)
     delta = 2.0 * (z_lins[-1] - y.reshape(-1, 1))
-    grads = [None] * len(weights)
-    for layer in range(len(weights) - 1, -1, -1):
-        grads[layer] = weight_gradient(zs[layer], delta)
-        if layer > 0:
-            delta = hidden_delta(z_lins[layer - 1], weights[layer], delta, activation_derivative)
-    return grads
+    return _backward_sweep(zs, z_lins, weights, delta, activation_derivative)
 
 
 def divide(a: Value, b: Value) -> Value:
