@@ -1,15 +1,21 @@
-"""Figures for notebook 04 (backpropagation): the computational graph.
+"""Figures for notebook 04 (backpropagation): computational graphs, ReLU's dead units.
 
 :func:`plot_computational_graph` draws the talk's 2-2-1 network as a computational graph: every
 weight is a small multiplication node on its edge, the hidden units and the output are a sum node
 followed by an activation node, and the loss compares the output with the label. The path along
 which dL/dw flows back to one weight of each layer is highlighted, each step labelled with its
 local derivative, so that the chain rule can be read off the picture.
+
+:func:`plot_value_graph` draws the graph an autograd ``Value`` recorded: one box per node with its
+value and gradient, an arrow from each input to the node computed from it. :func:`plot_dead_units`
+shows, for a hidden layer, each unit's largest linear combination over the data: a dead ReLU unit
+never gets above 0.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -18,7 +24,7 @@ from matplotlib.patches import Circle, FancyBboxPatch
 
 from helpers.plotting.core import COLORS
 
-__all__ = ["plot_computational_graph", "GRAPH_PATHS"]
+__all__ = ["plot_computational_graph", "GRAPH_PATHS", "plot_value_graph", "plot_dead_units"]
 
 # Node positions (x, y) of the 2-2-1 graph.
 _NODES = {
@@ -198,3 +204,126 @@ def plot_computational_graph(ax: Axes | None = None,
     ax.set_xlim(-0.6, 11.4)
     ax.set_ylim(bottom, 6.0)
     return ax
+
+
+# --------------------------------------------------------------------------- an autograd graph
+def _node_title(node: Any) -> str:
+    """The label, with the operation that made the node in brackets; a constant's value."""
+    if node.label:
+        return f"{node.label}  [{node.op}]" if node.op else node.label
+    return node.op if node.op else f"{node.data:g}"
+
+
+def _value_layout(order: Sequence[Any]) -> dict[int, tuple[float, float]]:
+    """Columns by the longest path to the root (the root rightmost, each input just left of its
+    first use); rows ordered by where the node's children are, then spread one unit apart."""
+    children: dict[int, list[Any]] = {id(node): [] for node in order}
+    for node in order:
+        for parent in dict.fromkeys(node.parents):
+            children[id(parent)].append(node)
+    steps: dict[int, int] = {}
+    for node in reversed(order):  # children before parents
+        below = [steps[id(child)] for child in children[id(node)]]
+        steps[id(node)] = 1 + min(below) if below else 0
+    width = max(steps.values())
+    rows: dict[int, float] = {}
+    for column in range(width + 1):  # from the root's column leftwards
+        members = [node for node in order if steps[id(node)] == column]
+        wanted = {id(node): float(np.mean([rows[id(child)] for child in children[id(node)]]))
+                  if children[id(node)] else 0.0 for node in members}
+        members.sort(key=lambda node: wanted[id(node)])
+        ys = [wanted[id(node)] for node in members]
+        for index in range(1, len(ys)):  # push apart: at least one unit between neighbours
+            ys[index] = max(ys[index], ys[index - 1] + 1.0)
+        shift = (np.mean([wanted[id(node)] for node in members]) - np.mean(ys)) if ys else 0.0
+        for node, y in zip(members, ys, strict=True):
+            rows[id(node)] = y + shift
+    return {id(node): (float(width - steps[id(node)]), -rows[id(node)]) for node in order}
+
+
+def plot_value_graph(root: Any, ax: Axes | None = None, show_grad: bool = True) -> Axes:
+    """Draw the graph a :class:`~helpers.reference.backpropagation.Value` was computed from.
+
+    Parameters
+    ----------
+    root : Value
+        The last node (e.g. a loss); its graph is everything it was computed from (any object
+        with ``data``, ``grad``, ``parents``, ``op`` and ``label`` attributes will do).
+    ax : Axes, optional
+        Where to draw; a new figure sized to the graph by default.
+    show_grad : bool
+        Write each node's ``grad`` under its value (run ``root.backward()`` first).
+
+    Returns
+    -------
+    Axes
+        One rounded box per node (a leaf's box is shaded), one arrow per (input, node) pair.
+    """
+    from helpers.reference.backpropagation import topological_order
+
+    order = topological_order(root)
+    where = _value_layout(order)
+    xs = [x for x, _ in where.values()]
+    ys = [y for _, y in where.values()]
+    if ax is None:
+        _, ax = plt.subplots(figsize=(1.9 * (max(xs) - min(xs) + 1) + 0.4,
+                                      0.95 * (max(ys) - min(ys) + 1) + 0.4),
+                             layout="constrained")
+    ax.axis("off")
+    half_width, half_height = 0.42, 0.36
+    for node in order:
+        x, y = where[id(node)]
+        leaf = not node.parents
+        text = f"{_node_title(node)}\ndata {node.data:.4g}"
+        if show_grad:
+            text += f"\ngrad {node.grad:.4g}"
+        ax.add_patch(FancyBboxPatch((x - half_width, y - half_height), 2 * half_width,
+                                    2 * half_height, boxstyle="round,pad=0.02", zorder=2,
+                                    facecolor="#eef3fa" if leaf else "white",
+                                    edgecolor=COLORS[0] if node is root else "#888888",
+                                    linewidth=2.0 if node is root else 1.0))
+        ax.text(x, y, text, ha="center", va="center", fontsize=8, zorder=3)
+        for parent in dict.fromkeys(node.parents):
+            (x0, y0), (x1, y1) = where[id(parent)], (x, y)
+            ax.annotate("", xy=(x1 - half_width, y1), xytext=(x0 + half_width, y0), zorder=1,
+                        arrowprops={"arrowstyle": "-|>", "color": "#888888", "lw": 1.0,
+                                    "shrinkA": 0, "shrinkB": 0})
+    ax.set_xlim(min(xs) - 0.55, max(xs) + 0.55)
+    ax.set_ylim(min(ys) - 0.5, max(ys) + 0.5)
+    return ax
+
+
+# --------------------------------------------------------------------------- dead units
+def plot_dead_units(ax: Axes, z_lin: np.ndarray, **set_axes_kwargs: Any) -> Axes:
+    """One bar per hidden unit: its largest linear combination over the samples.
+
+    A unit whose bar stays at or below 0 is dead for a ReLU: it outputs 0 on every sample, its
+    derivative is 0 there, and no gradient reaches its weights.
+
+    Parameters
+    ----------
+    ax : Axes
+    z_lin : ndarray, shape (n, d)
+        The layer's linear combinations on the data.
+    **set_axes_kwargs
+        Passed to :func:`helpers.plotting.core.set_axes` (title...).
+
+    Returns
+    -------
+    Axes
+    """
+    from helpers.plotting.core import set_axes
+
+    largest = np.max(z_lin, axis=0)
+    dead = largest <= 0
+    units = np.arange(1, len(largest) + 1)
+    ax.bar(units[~dead], largest[~dead], color=COLORS[0], label="alive")
+    ax.bar(units[dead], largest[dead], color=COLORS[3], label="dead (never above 0)")
+    ax.axhline(0.0, color="black", lw=0.8)
+    low, high = min(float(largest.min()), 0.0), max(float(largest.max()), 0.0)
+    span = (high - low) or 1.0
+    ax.set_ylim(low - 0.05 * span, high + 0.35 * span)  # room for the legend above the bars
+    ax.legend(loc="upper center", ncol=2)
+    set_axes_kwargs.setdefault("xlabel", "hidden unit")
+    set_axes_kwargs.setdefault("ylabel", r"largest $z_{\mathrm{lin}}$ over the samples")
+    return set_axes(ax, **set_axes_kwargs)
