@@ -204,10 +204,10 @@ check_im2col = make_check(Exercise(
         "a patch starts at row r * stride and column q * stride of the PADDED image and is "
         "kh x kw pixels over all channels. Pad first, then collect the patches; in the "
         "matrix, each patch becomes one row.",
-        "shapes: padded (n, c, h + 2p, w + 2p); h_out = (h + 2p - kh) // stride + 1; gather "
-        "an array of shape (n, h_out, w_out, c, kh, kw) (for example with one slice per "
-        "offset (i, j) of the patch, kh * kw slices in all), then reshape it to "
-        "(n * h_out * w_out, c * kh * kw).",
+        "shapes: the padded images are (n, c, h + 2p, w + 2p), h_out = floor((h + 2p - kh) / "
+        "stride) + 1; gather an array of shape (n, h_out, w_out, c, kh, kw) (for example with "
+        "one strided slice per offset (u, v) of the patch, kh kw slices in all), then reshape "
+        "it to a matrix of n h_out w_out rows and c kh kw columns.",
     ),
 ))
 
@@ -288,6 +288,15 @@ def _conv_no_stride(X, W, b, stride=1, padding=0):
     return ref.conv2d_forward(X, W, b, 1, padding)
 
 
+def _conv_integer_output(X, W, b, stride=1, padding=0):
+    return ref.conv2d_forward(X, W, b, stride, padding).astype(np.asarray(X).dtype)
+
+
+_INTEGER_HINT = ("your result has the images' integer dtype, which cuts off every fraction: "
+                 "create the output array as floats (`np.zeros(shape)`, not "
+                 "`np.zeros_like(X)` when X holds integers).")
+
+
 def _without_im2col(fn: Callable[..., Any]) -> bool:
     return "im2col" not in global_names(fn)
 
@@ -315,6 +324,7 @@ check_conv2d_forward = make_check(Exercise(
         Mistake("filters flattened channel last", _conv_filters_channels_last,
                 "flatten each filter in the order of im2col's columns, (channel, row, column): "
                 "`W.reshape(c_out, -1)` keeps W[o] in that order."),
+        Mistake("integer output array", _conv_integer_output, _INTEGER_HINT),
         Mistake("output size without + 1", _conv_no_plus_one,
                 "the output size is (size + 2 * padding - k) // stride + 1: the + 1 counts the "
                 "first position."),
@@ -466,9 +476,26 @@ def _cb_dw_channels_swapped(d_out, X, W, stride=1, padding=0):
     return dX, dW.transpose(1, 0, 2, 3), db
 
 
+def _cb_integer_dx(d_out, X, W, stride=1, padding=0):
+    dX, dW, db = ref.conv2d_backward(d_out, X, W, stride, padding)
+    return dX.astype(np.asarray(X).dtype), dW, db
+
+
 def _cb_outputs_order(d_out, X, W, stride=1, padding=0):
     dX, dW, db = ref.conv2d_backward(d_out, X, W, stride, padding)
     return dW, dX, db
+
+
+def _dw_from_one_image(got: Any, d_out, X, W, stride=1, padding=0) -> bool:
+    """dW (output 2) is the gradient of a single image of a batch of several."""
+    if not isinstance(got, tuple | list) or len(got) != 3 or np.shape(X)[0] < 2:
+        return False
+    dW = np.asarray(got[1], dtype=float)
+    for i in range(np.shape(X)[0]):
+        one = ref.conv2d_backward(d_out[i:i + 1], X[i:i + 1], W, stride, padding)[1]
+        if dW.shape == one.shape and np.allclose(dW, one):
+            return True
+    return False
 
 
 _SUM_OVER_BATCH = ("dW and db add up the contributions of EVERY image of the batch (and every "
@@ -481,6 +508,7 @@ check_conv2d_backward = make_check(Exercise(
     cases=lambda rng: _conv_backward_case_list(),
     outputs=("dX", "dW", "db"),
     mistakes=[
+        Mistake("dX an array of integers", _cb_integer_dx, _INTEGER_HINT),
         Mistake("outputs in another order", _cb_outputs_order,
                 "return the three gradients in the order `dX, dW, db`."),
         Mistake("dW from the last image only", _cb_last_image_only,
@@ -518,6 +546,9 @@ check_conv2d_backward = make_check(Exercise(
                 "or compute it with im2col's layout: `d_rows @ W.reshape(c_out, -1)`, then "
                 "put each row's values back on its patch."),
     ],
+    diagnoses=[Diagnosis("dW from one image only", _dw_from_one_image,
+                         _SUM_OVER_BATCH + " Yours is one image's dW: in a loop over the "
+                         "images, accumulate (`dW += ...`) instead of assigning.")],
     hints=(
         "each output is sum(patch * W[o]) + b[o]: its gradient with respect to W[o] is the "
         "patch, with respect to the patch pixels it is W[o], with respect to b[o] it is 1. "
@@ -725,6 +756,10 @@ def _mb_mask_only(d_out, X, size=2):
     return _route(np.ones(np.shape(d_out)), X, size, _first)
 
 
+def _mb_integer_array(d_out, X, size=2):
+    return ref.maxpool_backward(d_out, X, size).astype(np.asarray(X).dtype)
+
+
 def _mb_leftover_dropped(d_out, X, size=2):
     n, c, h, w = np.shape(X)
     return ref.maxpool_backward(d_out, X, size)[:, :, :h // size * size, :w // size * size]
@@ -739,6 +774,7 @@ check_maxpool_backward = make_check(Exercise(
     reference=ref.maxpool_backward,
     cases=lambda rng: _pool_backward_case_list(),
     mistakes=[
+        Mistake("gradient array of integers", _mb_integer_array, _INTEGER_HINT),
         Mistake("gradient to every pixel of the window", _mb_every_pixel,
                 "only the pixel that WAS the maximum influenced the output: it gets the "
                 "window's d_out, every other pixel of the window gets 0."),
@@ -829,8 +865,9 @@ check_avgpool_backward = make_check(Exercise(
     hints=(
         "the output is the mean of its window, so each of the window's pixels has the same "
         "partial derivative; what is it?",
-        "every pixel of a window gets d_out / size**2 of its window (np.repeat along two axes, "
-        "or a reshape and broadcasting), and the leftover rows and columns get 0.",
+        "every pixel of a window gets its window's d_out divided by the number of pixels in a "
+        "window (repeat d_out along the two image axes, or reshape and broadcast), and the "
+        "leftover rows and columns get 0.",
     ),
 ))
 
