@@ -153,14 +153,19 @@ def avgpool_backward_kron(d_out, X, size=2):
     return dX
 
 
-def col2im_add_at(cols, X_shape, kh, kw, stride=1, padding=0):
+def col2im_patch_loop(cols, X_shape, kh, kw, stride=1, padding=0, assign=False):
     n, c, h, w = X_shape
     h_out, w_out = _size(h, kh, stride, padding), _size(w, kw, stride, padding)
     patches = cols.reshape(n, h_out, w_out, c, kh, kw)
     out = np.zeros((n, c, h + 2 * padding, w + 2 * padding))
     for r in range(h_out):
         for q in range(w_out):
-            out[:, :, r * stride:r * stride + kh, q * stride:q * stride + kw] += patches[:, r, q]
+            window = (slice(None), slice(None), slice(r * stride, r * stride + kh),
+                      slice(q * stride, q * stride + kw))
+            if assign:  # the mistake below: overlapping patches overwrite each other
+                out[window] = patches[:, r, q]
+            else:
+                out[window] += patches[:, r, q]
     return out[:, :, padding:padding + h, padding:padding + w]
 
 
@@ -182,7 +187,7 @@ CORRECT = [
     ("maxpool_forward", maxpool_loops), ("maxpool_forward", maxpool_sliding),
     ("maxpool_backward", maxpool_backward_loops),
     ("avgpool_backward", avgpool_backward_kron),
-    ("col2im", col2im_add_at),
+    ("col2im", col2im_patch_loop),
     ("conv2d_transpose", transpose_with_loops),
 ]
 
@@ -416,19 +421,12 @@ def avg_leftover_dropped(d_out, X, size=2):
 
 
 def col2im_assign(cols, X_shape, kh, kw, stride=1, padding=0):
-    n, c, h, w = X_shape
-    h_out, w_out = _size(h, kh, stride, padding), _size(w, kw, stride, padding)
-    patches = cols.reshape(n, h_out, w_out, c, kh, kw)
-    out = np.zeros((n, c, h + 2 * padding, w + 2 * padding))
-    for r in range(h_out):
-        for q in range(w_out):
-            out[:, :, r * stride:r * stride + kh, q * stride:q * stride + kw] = patches[:, r, q]
-    return out[:, :, padding:padding + h, padding:padding + w]
+    return col2im_patch_loop(cols, X_shape, kh, kw, stride, padding, assign=True)
 
 
 def col2im_uncropped(cols, X_shape, kh, kw, stride=1, padding=0):
     n, c, h, w = X_shape
-    return col2im_add_at(cols, (n, c, h + 2 * padding, w + 2 * padding), kh, kw, stride, 0)
+    return col2im_patch_loop(cols, (n, c, h + 2 * padding, w + 2 * padding), kh, kw, stride, 0)
 
 
 def transpose_not_flipped(d_out, W, padding=0):

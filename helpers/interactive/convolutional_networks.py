@@ -39,6 +39,11 @@ def feature_map(image: np.ndarray, kernel: np.ndarray) -> np.ndarray:
     return conv2d_forward(image[None, None], kernel[None, None], np.zeros(1))[0, 0]
 
 
+def _number(value: float) -> str:
+    """``2``, or ``(-1)`` in parentheses so that ``0.5·(-1)`` reads as a product."""
+    return f"({value:g})" if value < 0 else f"{value:g}"
+
+
 @dataclass
 class FilterPlayground:
     """The widgets of :func:`filter_playground` and what they show.
@@ -105,8 +110,8 @@ class FilterPlayground:
         fig.savefig(buffer, format="png")
         plt.close(fig)  # shown in the Image widget only
         self.picture.value = buffer.getvalue()
-        terms = " + ".join(f"{p:g}&middot;{k:g}" for p, k in zip(patch.ravel(), kernel.ravel(),
-                                                                  strict=True))
+        terms = " + ".join(f"{p:.3g}&middot;{_number(k)}"
+                           for p, k in zip(patch.ravel(), kernel.ravel(), strict=True))
         self.formula.value = (f"<code>out[{row}, {col}] = {terms} = "
                               f"<b>{result[row, col]:.3g}</b></code>")
 

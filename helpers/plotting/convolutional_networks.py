@@ -66,8 +66,9 @@ def plot_filter_step(axes: Sequence[Axes], image: np.ndarray, kernel: np.ndarray
 
     limit = _symmetric_limit(kernel)
     ax_kernel.imshow(kernel, cmap="RdBu_r", vmin=-limit, vmax=limit)
-    for (i, j), value in np.ndenumerate(kernel):
-        ax_kernel.text(j, i, f"{value:g}", ha="center", va="center", fontsize=11)
+    for (i, j), value in np.ndenumerate(kernel):  # white on the dark (strong) entries
+        ax_kernel.text(j, i, f"{value:g}", ha="center", va="center", fontsize=11,
+                       color="white" if abs(value) > 0.6 * limit else "black")
     ax_kernel.set_title("filter")
 
     limit = _symmetric_limit(feature_map)
