@@ -24,7 +24,6 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from helpers.checks.engine import Case, Diagnosis, Exercise, Mistake, Note, make_check
 from helpers.checks.source import global_names
-from helpers.gradcheck import numerical_gradient
 from helpers.reference import convolutional_networks as ref
 
 #: Images 0 and 7 of the digits data set (a 0 and a 7), pixel intensities 0..16: real inputs,
@@ -50,8 +49,29 @@ def _distinct(rng: np.random.Generator, shape: tuple[int, ...]) -> np.ndarray:
     return (rng.permutation(int(np.prod(shape))).reshape(shape) - np.prod(shape) / 2) * 0.1
 
 
-def _numerical(loss: Callable[[np.ndarray], float], at: np.ndarray) -> np.ndarray:
-    return numerical_gradient(loss, np.array(at, dtype=np.float64), eps=_STEP)
+def _numerical(losses: Callable[[np.ndarray], np.ndarray], at: np.ndarray) -> np.ndarray:
+    """Central differences of a loss at ``at``, all coordinates in one batched evaluation.
+
+    ``losses(points)`` takes ``m`` points stacked as an array of shape ``(m, *at.shape)`` and
+    returns their ``m`` losses: the layers work on batches, so every perturbed copy of ``at``
+    (two per coordinate) goes through the layer in one call instead of one call each, which
+    keeps the first run of a check (it builds the cases) well under its time budget.
+    """
+    at = np.asarray(at, dtype=np.float64)
+    steps = _STEP * np.eye(at.size).reshape(at.size, *at.shape)
+    plus, minus = losses(at[None] + steps), losses(at[None] - steps)
+    return ((plus - minus) / (2 * _STEP)).reshape(at.shape)
+
+
+def _weighted_sums(d_out: np.ndarray, outputs: np.ndarray) -> np.ndarray:
+    """``sum(d_out * outputs[k])`` for each k, ``outputs`` of shape (m, *d_out.shape)."""
+    return np.tensordot(outputs, np.asarray(d_out, dtype=np.float64), axes=d_out.ndim)
+
+
+def _per_image(layer: Callable[[np.ndarray], np.ndarray], Xs: np.ndarray) -> np.ndarray:
+    """``layer`` applied to m stacked copies of a batch (m, n, c, h, w): one call, (m, n, ...)."""
+    out = layer(Xs.reshape(-1, *Xs.shape[2:]))
+    return out.reshape(len(Xs), Xs.shape[1], *out.shape[1:])
 
 
 def _out_size(size: int, k: int, stride: int, padding: int) -> int:
@@ -354,16 +374,34 @@ check_conv2d_forward = make_check(Exercise(
 
 
 # =========================================================================== conv2d_backward
-def _conv_loss(d_out, X, W, b, stride, padding) -> float:
-    return float(np.sum(d_out * ref.conv2d_forward(X, W, b, stride, padding)))
+def _conv_losses_of_inputs(d_out, W, b, stride, padding):
+    """Xs (m, n, c, h, w) -> the m losses sum(d_out * conv2d_forward(Xs[k], W, b))."""
+    return lambda Xs: _weighted_sums(d_out, _per_image(
+        lambda X: ref.conv2d_forward(X, W, b, stride, padding), Xs))
+
+
+def _conv_losses_of_parameters(d_out, X, W, b, stride, padding, which):
+    """Ws (m, *W.shape) or bs (m, c_out) -> m losses: the m filter banks side by side, as the
+    output channels of one convolution."""
+    c_out = np.shape(W)[0]
+
+    def losses(points):
+        m = len(points)
+        W_all = points.reshape(-1, *np.shape(W)[1:]) if which == "W" else np.tile(W, (m, 1, 1, 1))
+        b_all = points.ravel() if which == "b" else np.tile(b, m)
+        out = ref.conv2d_forward(X, W_all, b_all, stride, padding)  # (n, m * c_out, ...)
+        out = out.reshape(out.shape[0], m, c_out, *out.shape[2:]).swapaxes(0, 1)
+        return _weighted_sums(d_out, out)
+
+    return losses
 
 
 def _numerical_conv_gradients(d_out, X, W, stride=1, padding=0):
     """(dX, dW, db) of ``sum(d_out * conv2d_forward(X, W, b, stride, padding))``, numerically."""
     b = np.zeros(np.shape(W)[0])
-    return (_numerical(lambda v: _conv_loss(d_out, v, W, b, stride, padding), X),
-            _numerical(lambda v: _conv_loss(d_out, X, v, b, stride, padding), W),
-            _numerical(lambda v: _conv_loss(d_out, X, W, v, stride, padding), b))
+    return (_numerical(_conv_losses_of_inputs(d_out, W, b, stride, padding), X),
+            _numerical(_conv_losses_of_parameters(d_out, X, W, b, stride, padding, "W"), W),
+            _numerical(_conv_losses_of_parameters(d_out, X, W, b, stride, padding, "b"), b))
 
 
 def _backward_case(label: str, d_out, X, W, stride: int = 1, padding: int = 0) -> Case:
@@ -657,8 +695,9 @@ check_maxpool_forward = make_check(Exercise(
 
 
 # =========================================================================== maxpool_backward
-def _pool_loss(d_out, X, size) -> float:
-    return float(np.sum(d_out * ref.maxpool_forward(X, size)))
+def _pool_losses(forward, d_out, size):
+    """Xs (m, n, c, h, w) -> the m losses sum(d_out * forward(Xs[k], size))."""
+    return lambda Xs: _weighted_sums(d_out, _per_image(lambda X: forward(X, size), Xs))
 
 
 def _pool_backward_case(label: str, d_out, X, size: int | None = None,
@@ -668,7 +707,7 @@ def _pool_backward_case(label: str, d_out, X, size: int | None = None,
     if ties:  # the gradient is not defined at a tie: the contract's convention decides
         expected = ref.maxpool_backward(d_out, X, s)
     else:
-        expected = _numerical(lambda v: _pool_loss(d_out, v, s), X)
+        expected = _numerical(_pool_losses(ref.maxpool_forward, d_out, s), X)
     return Case(label, (d_out, X), kwargs, expected=expected)
 
 
@@ -807,10 +846,6 @@ check_maxpool_backward = make_check(Exercise(
 
 # =========================================================================== challenges
 # ★ avgpool_backward ------------------------------------------------------------------------
-def _avg_loss(d_out, X, size) -> float:
-    return float(np.sum(d_out * ref.avgpool_forward(X, size)))
-
-
 @functools.cache
 def _avg_backward_case_list() -> tuple[Case, ...]:
     rng = _gen(9)
@@ -824,7 +859,7 @@ def _avg_backward_case_list() -> tuple[Case, ...]:
              ("3x3 windows on 6x9 images of integers", rng.normal(size=(1, 2, 2, 3)), X3, 3)]
     return tuple(
         Case(label, (d_out, X), {} if size == 2 else {"size": size},
-             expected=_numerical(lambda v, d=d_out, s=size: _avg_loss(d, v, s), X))
+             expected=_numerical(_pool_losses(ref.avgpool_forward, d_out, size), X))
         for label, d_out, X, size in cases)
 
 
@@ -966,7 +1001,7 @@ def _transpose_case(label: str, d_out, W, padding: int = 0) -> Case:
     c_in, kh, kw = np.shape(W)[1:]
     X_shape = (n, c_in, h_out + kh - 1 - 2 * padding, w_out + kw - 1 - 2 * padding)
     b = np.zeros(np.shape(W)[0])
-    expected = _numerical(lambda v: _conv_loss(d_out, v, W, b, 1, padding), np.zeros(X_shape))
+    expected = _numerical(_conv_losses_of_inputs(d_out, W, b, 1, padding), np.zeros(X_shape))
     return Case(label, (d_out, W), {"padding": padding} if padding else {}, expected=expected)
 
 
