@@ -204,6 +204,18 @@ def test_a_conv2d_forward_without_im2col_gets_a_note(capsys):
     assert result and "does not call im2col" in result.message
 
 
+@pytest.mark.parametrize(("name", "fn"), [("maxpool_forward", maxpool_loops),
+                                          ("maxpool_backward", maxpool_backward_loops)])
+def test_pooling_with_python_loops_gets_a_note(name, fn, capsys):
+    result = getattr(checks, f"check_{name}")(fn)
+    assert result and "loops in Python" in result.message
+
+
+def test_vectorised_answers_get_no_note(capsys):
+    assert "note:" not in checks.check_maxpool_forward(maxpool_sliding).message
+    assert "note:" not in checks.check_conv2d_forward(conv_im2col_columns).message
+
+
 # =========================================================================== usual mistakes
 def im2col_channel_last(X, kh, kw, stride=1, padding=0):
     Xp = _pad(X, padding)

@@ -23,7 +23,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from helpers.checks.engine import Case, Diagnosis, Exercise, Mistake, Note, make_check
-from helpers.checks.source import global_names
+from helpers.checks.source import global_names, has_loop
 from helpers.reference import convolutional_networks as ref
 
 #: Images 0 and 7 of the digits data set (a 0 and a 7), pixel intensities 0..16: real inputs,
@@ -660,10 +660,15 @@ def _mp_size_two(X, size=2):
     return ref.maxpool_forward(X, 2)
 
 
+_POOL_LOOP_NOTE = ("your function loops in Python: correct, and fast enough at these sizes, but a "
+                   "reshape that gives each window its own axes does the same without a loop (see "
+                   "the hints); a network calls this layer on every batch.")
+
 check_maxpool_forward = make_check(Exercise(
     name="maxpool_forward",
     reference=ref.maxpool_forward,
     cases=_pool_cases,
+    notes=[Note("Python loop", has_loop, _POOL_LOOP_NOTE)],
     mistakes=[
         Mistake("mean instead of max", _mp_mean,
                 "that is the MEAN of each window (average pooling): max-pooling keeps the "
@@ -812,6 +817,7 @@ check_maxpool_backward = make_check(Exercise(
     name="maxpool_backward",
     reference=ref.maxpool_backward,
     cases=lambda rng: _pool_backward_case_list(),
+    notes=[Note("Python loop", has_loop, _POOL_LOOP_NOTE)],
     mistakes=[
         Mistake("gradient array of integers", _mb_integer_array, _INTEGER_HINT),
         Mistake("gradient to every pixel of the window", _mb_every_pixel,
