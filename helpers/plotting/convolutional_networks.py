@@ -79,6 +79,8 @@ def plot_filter_step(axes: Sequence[Axes], image: np.ndarray, kernel: np.ndarray
         ax.set_xticks([])
         ax.set_yticks([])
         ax.grid(False)
+        for spine in ax.spines.values():
+            spine.set_visible(False)
     return [ax_image, ax_kernel, ax_map]
 
 
