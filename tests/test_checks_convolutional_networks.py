@@ -211,6 +211,11 @@ def test_pooling_with_python_loops_gets_a_note(name, fn, capsys):
     assert result and "loops in Python" in result.message
 
 
+def test_a_transpose_without_conv2d_forward_gets_a_note(capsys):
+    result = checks.check_conv2d_transpose(transpose_with_loops)
+    assert result and "does not call conv2d_forward" in result.message
+
+
 def test_vectorised_answers_get_no_note(capsys):
     assert "note:" not in checks.check_maxpool_forward(maxpool_sliding).message
     assert "note:" not in checks.check_conv2d_forward(conv_im2col_columns).message

@@ -1066,6 +1066,10 @@ check_conv2d_transpose = make_check(Exercise(
     uses=("conv2d_forward",),
     cases=lambda rng: _transpose_case_list(),
     challenge=True,
+    notes=[Note("no conv2d_forward", lambda fn: "conv2d_forward" not in global_names(fn),
+                "your conv2d_transpose does not call conv2d_forward: the values are right, "
+                "but the challenge is to get them from one forward convolution (padded d_out, "
+                "flipped filters with swapped channel axes).")],
     mistakes=[
         Mistake("filters not flipped", _ct_not_flipped,
                 "flip each filter in both spatial axes (`W[:, :, ::-1, ::-1]`): pixel (a, b) "
