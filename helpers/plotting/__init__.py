@@ -8,12 +8,14 @@ only need ``from helpers import plotting``.
 
 from helpers.plotting import (
     backpropagation,
+    convolutional_networks,
     linear_regression,
     logistic_regression,
     neural_networks,
     training_in_practice,
 )
 from helpers.plotting.backpropagation import *  # noqa: F403
+from helpers.plotting.convolutional_networks import *  # noqa: F403
 from helpers.plotting.core import (
     CLASS_COLORS,
     COLORS,
@@ -38,7 +40,7 @@ __all__ = [
     "plot_confusion_matrix", "plot_data_and_fit", "plot_decision_boundary", "plot_losses",
     "set_axes", "use_style",
     *linear_regression.__all__, *logistic_regression.__all__, *neural_networks.__all__,
-    *backpropagation.__all__, *training_in_practice.__all__,
+    *backpropagation.__all__, *training_in_practice.__all__, *convolutional_networks.__all__,
 ]
 
 use_style()
