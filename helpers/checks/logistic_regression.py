@@ -133,9 +133,9 @@ check_sigmoid = make_check(Exercise(
         "large positive z gives values near 1, large negative z values near 0. numpy's np.exp "
         "works on whole arrays and on single numbers alike, so no loop is needed.",
         "no overflow: only ever take exp of a number <= 0. With e = exp(-|z|), sigmoid(z) is "
-        "1 / (1 + e) where z >= 0 and e / (1 + e) where z < 0; np.where picks, entry by entry, "
-        "between two arrays computed for every entry. Convert z to floats first, and give back "
-        "a float for a single number.",
+        "one over (1 + e) where z >= 0, and e over (1 + e) where z < 0; np.where picks, entry "
+        "by entry, between two arrays computed for every entry. Convert z to floats first, and "
+        "give back a float for a single number.",
     ),
 ))
 
@@ -952,7 +952,7 @@ check_sgd_momentum = make_check(Exercise(
         "epoch: at each batch, first update v from its old value and the batch's gradient, "
         "then move w by v. After each epoch, record the loss on all the data, as in sgd.",
         "per batch: v <- beta v - alpha g (g the batch's gradient from your "
-        "cross_entropy_gradient), then w <- w + v. Start v at zero once, before the epoch loop; "
+        "cross_entropy_gradient), then add v to w. Start v at zero once, before the epoch loop; "
         "with beta = 0 the result must be exactly your sgd's.",
     ),
     mutation_hint="start with `w = np.array(w0, dtype=float)` and never write into w0.",
@@ -1029,9 +1029,9 @@ check_one_vs_rest = make_check(Exercise(
         "K separate binary problems: for class k, relabel the samples (1 for class k, 0 for "
         "every other class) and train one logistic regression on those labels from zero "
         "weights; its weights become column k of W.",
-        "for each k in range(n_classes): 0/1 labels from the comparison y == k (as floats), w "
-        "from zeros, then n_iter steps of w <- w - alpha times your cross_entropy_gradient on "
-        "ALL of X with those labels; store w as column k. W has shape (d, n_classes).",
+        "for each class k: 0/1 labels from the comparison of y with k (as floats), w from "
+        "zeros, then n_iter steps of w <- w - alpha times your cross_entropy_gradient on ALL of "
+        "X with those labels; store w as column k. W has shape (d, n_classes).",
     ),
 ))
 
