@@ -44,6 +44,19 @@ def rejected(check, fn, *phrases):
     return result
 
 
+# A stable sigmoid and the predict_proba that calls it, as an attendee's notebook defines them.
+STABLE_PREDICT_PROBA = """
+        def sigmoid(z):
+            z = np.asarray(z, dtype=float)
+            e = np.exp(-np.abs(z))
+            out = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+            return out if out.ndim else float(out)
+
+        def predict_proba(X, w):
+            return sigmoid(X @ w)
+"""
+
+
 def attendee(source: str) -> dict:
     """Functions defined as in a notebook: they share one namespace (their globals)."""
     namespace = {"np": np, "math": math}
@@ -259,17 +272,7 @@ def test_predict_proba_with_its_own_naive_formula():
 
 
 def test_predict_proba_with_a_correct_sigmoid_passes_in_a_namespace():
-    notebook = attendee("""
-        def sigmoid(z):
-            z = np.asarray(z, dtype=float)
-            e = np.exp(-np.abs(z))
-            out = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-            return out if out.ndim else float(out)
-
-        def predict_proba(X, w):
-            return sigmoid(X @ w)
-    """)
-    passes(checks.check_predict_proba, notebook["predict_proba"])
+    passes(checks.check_predict_proba, attendee(STABLE_PREDICT_PROBA)["predict_proba"])
 
 
 # --------------------------------------------------------------------------------- cross-entropy
@@ -378,16 +381,7 @@ def test_cross_entropy_infinite_on_saturated_predictions():
 
 
 def test_cross_entropy_saturated_with_the_attendees_predict_proba():
-    notebook = attendee("""
-        def sigmoid(z):
-            z = np.asarray(z, dtype=float)
-            e = np.exp(-np.abs(z))
-            out = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-            return out if out.ndim else float(out)
-
-        def predict_proba(X, w):
-            return sigmoid(X @ w)
-
+    notebook = attendee(STABLE_PREDICT_PROBA + """
         def cross_entropy_loss(X, y, w):
             p = predict_proba(X, w)
             return -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))

@@ -788,13 +788,9 @@ def _sgd_batch_size_one(X, y, w0, learning_rate, batch_size, n_epochs, rng):
 
 
 def _sgd_in_place_on_copy(X, y, w0, learning_rate, batch_size, n_epochs, rng):
-    w = w0.copy()  # keeps w0's dtype: integers for an integer w0
-    losses = []
-    for _ in range(n_epochs):
-        for X_batch, y_batch in ref.minibatches(X, y, batch_size, rng):
-            w -= learning_rate * ref.cross_entropy_gradient(X_batch, y_batch, w)
-        losses.append(ref.cross_entropy_loss(X, y, w))
-    return w, losses
+    # `w = w0.copy()` then `w -= ...`: an integer w0 raises numpy's casting error
+    return _momentum(X, y, w0, learning_rate, batch_size, n_epochs, rng, 0.0,
+                     update="sgd in place", in_place=True)
 
 
 _SGD_IGNORES_BATCH = (
@@ -878,17 +874,22 @@ def _momentum_cases(rng: np.random.Generator) -> list[Case]:
 
 
 def _momentum(X, y, w0, learning_rate, batch_size, n_epochs, rng, beta, *, update="classic",
-              reset=None):
-    """Momentum SGD with one piece changed: the usual mistakes are built from it."""
-    w = np.array(w0, dtype=float)
-    v = np.zeros_like(w)
+              reset=None, in_place=False):
+    """Momentum SGD with one piece changed: the usual mistakes are built from it.
+
+    ``in_place``: ``w = w0.copy()`` (keeping an integer w0's dtype), then ``w += v``."""
+    w = w0.copy() if in_place else np.array(w0, dtype=float)
+    v = np.zeros(np.shape(w0))
     losses = []
     for _ in range(n_epochs):
         if reset == "epoch":
-            v = np.zeros_like(w)
+            v = np.zeros(np.shape(w0))
         for X_batch, y_batch in ref.minibatches(X, y, batch_size, rng):
             g = ref.cross_entropy_gradient(X_batch, y_batch, w)
-            if update == "classic":
+            if update == "classic" and in_place:
+                v = beta * v - learning_rate * g
+                w += v
+            elif update == "classic":
                 v = beta * v - learning_rate * g
                 w = w + v
             elif update == "average":  # v <- beta v + (1 - beta) g, w <- w - alpha v
@@ -897,21 +898,11 @@ def _momentum(X, y, w0, learning_rate, batch_size, n_epochs, rng, beta, *, updat
             elif update == "uphill":
                 v = beta * v + learning_rate * g
                 w = w + v
+            elif update == "sgd in place":  # no velocity: plain SGD written with -=
+                w -= learning_rate * g
             elif update == "old velocity":
                 w = w + v
                 v = beta * v - learning_rate * g
-        losses.append(ref.cross_entropy_loss(X, y, w))
-    return w, losses
-
-
-def _momentum_in_place(X, y, w0, learning_rate, batch_size, n_epochs, rng, beta):
-    w = w0.copy()  # keeps w0's dtype: integers for an integer w0
-    v = np.zeros(w.shape)
-    losses = []
-    for _ in range(n_epochs):
-        for X_batch, y_batch in ref.minibatches(X, y, batch_size, rng):
-            v = beta * v - learning_rate * ref.cross_entropy_gradient(X_batch, y_batch, w)
-            w += v
         losses.append(ref.cross_entropy_loss(X, y, w))
     return w, losses
 
@@ -945,7 +936,8 @@ check_sgd_momentum = make_check(Exercise(
         Mistake("step with the old velocity", lambda *a: _momentum(*a, update="old velocity"),
                 "update the velocity first, then move w with the NEW velocity: "
                 "v = beta * v - learning_rate * g, then w = w + v."),
-        Mistake("in-place step on an integer w0", _momentum_in_place, _INTEGER_W0),
+        Mistake("in-place step on an integer w0", lambda *a: _momentum(*a, in_place=True),
+                _INTEGER_W0),
     ],
     hints=(
         "keep a velocity v (zeros shaped like w) that lives across every batch and every "
