@@ -98,3 +98,25 @@ def test_plot_sgd_comparison():
     fig, ax = plotting.figure()
     plotting.plot_sgd_comparison(ax, None, runs, log=False)
     assert ax.get_yscale() == "linear"
+
+
+def test_plot_sigmoid_labels_the_score_z_lin():
+    fig, ax = plotting.figure()
+    plotting.plot_sigmoid(ax)
+    assert "z_{\\mathrm{lin}}" in ax.get_xlabel() and "eta" not in ax.get_xlabel()
+
+
+def test_plot_multiclass_regions():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 2))
+    y = np.repeat([0, 1, 2], 10)
+    W = np.array([[1.0, -1.0, 0.0], [0.0, 0.5, -0.5]])
+    fig, ax = plotting.figure()
+    assert plotting.plot_multiclass_regions(ax, lambda P: P @ W, X, y, names=["a", "b", "c"],
+                                            title="three") is ax
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a", "b", "c"]
+    assert len(ax.collections) >= 3 and ax.get_title() == "three"
+    fig, ax = plotting.figure()
+    plotting.plot_multiclass_regions(ax, lambda P: P @ W, X, y)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1",
+                                                                   "class 2"]
