@@ -279,8 +279,29 @@ def describe_error(outcome: Outcome) -> str:
 
 
 def snapshot(value: Any) -> Any:
-    """A deep copy, used both to protect cases and to detect in-place modification."""
+    """A deep copy, used both to protect cases and to detect in-place modification.
+
+    An array that is a strided view (``X[:, ::2]``, neither C- nor Fortran-contiguous) is copied
+    into a strided view of fresh memory, so that a case with a non-contiguous input really hands
+    the attendee's function one (``copy.deepcopy`` alone would make it contiguous).
+    """
+    if isinstance(value, np.ndarray):
+        return _strided_copy(value)
+    if isinstance(value, list | tuple) and any(isinstance(v, np.ndarray) for v in value):
+        copied = [snapshot(v) for v in value]
+        return copied if isinstance(value, list) else type(value)(copied)
+    if isinstance(value, dict):
+        return {key: snapshot(v) for key, v in value.items()}
     return copy.deepcopy(value)
+
+
+def _strided_copy(array: np.ndarray) -> np.ndarray:
+    if array.ndim == 0 or array.flags.c_contiguous or array.flags.f_contiguous:
+        return array.copy(order="K")
+    wider = np.empty((*array.shape[:-1], 2 * array.shape[-1]), dtype=array.dtype)
+    view = wider[..., ::2]
+    view[...] = array
+    return view
 
 
 def modified_arguments(before: dict[str, Any], after: dict[str, Any]) -> list[str]:

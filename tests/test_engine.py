@@ -576,3 +576,18 @@ def test_structure_hints_for_lists_of_layers():
     assert structure_hint(expected, expected) is None
     pair = (np.ones(3), [1.0, 2.0])
     assert "swapped" in structure_hint(([1.0, 2.0], np.ones(3)), pair, ("w", "losses"))
+
+
+def test_non_contiguous_inputs_reach_the_function_non_contiguous():
+    seen = []
+
+    def record(x):
+        seen.append(x.flags.c_contiguous)
+        return 2 * x
+
+    check = make_check(Exercise("double_view", lambda x: 2 * x,
+                                [Case("a strided view", (np.arange(12.0).reshape(3, 4)[:, ::2],)),
+                                 Case("a transposed matrix", (np.arange(6.0).reshape(2, 3).T,))]))
+    assert check(record)
+    assert seen == [False, False]
+    assert check(lambda x: 2 * np.ascontiguousarray(x))
