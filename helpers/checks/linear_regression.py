@@ -495,9 +495,9 @@ def _momentum(X, y, w0, learning_rate, beta, n_iter, *, order="velocity first", 
     for _ in range(n_iter):
         if not record_after:
             losses.append(ref.mse_loss(X, y, w))
-        g = ref.mse_gradient(X, y, w)
         if order == "position first":
             w = w + v
+        g = ref.mse_gradient(X, y, w)
         if ema:
             v = beta * v + (1 - beta) * g
             w = w - learning_rate * v
