@@ -475,7 +475,8 @@ def test_range_degree_names_the_off_by_one(capsys):
     for fn in (poly_range_degree, poly_range_degree_no_bias):
         result, _ = run(checks.check_polynomial_features, fn, capsys)
         assert not result
-        assert "off by one: `range(degree)` gives the powers 0, 1, ..., degree - 1" in result.message
+        phrase = "off by one: `range(degree)` gives the powers 0, 1, ..., degree - 1"
+        assert phrase in result.message
 
 
 @pytest.mark.parametrize("fn, phrase", [
