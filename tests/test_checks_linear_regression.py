@@ -422,7 +422,7 @@ def test_solving_x_itself_names_the_wrong_system(capsys):
     (normal_solve_x, "not square"),
     (lambda X, y: np.linalg.inv(X) @ y, "not square"),
     (lambda X, y: np.linalg.solve(np.dot(X.T, X), y), "right-hand side"),
-    (lambda X, y: np.linalg.solve(X @ X.T, X.T @ y), "(d, d) matrix"),
+    (lambda X, y: np.linalg.solve(X @ X.T, X.T @ y), "(d + 1, d + 1) matrix"),
 ])
 def test_normal_equation_rejects(fn, phrase, capsys):
     assert_fails(checks.check_normal_equation, fn, phrase, capsys)

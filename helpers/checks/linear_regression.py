@@ -118,7 +118,8 @@ check_predict = make_check(Exercise(
     hints=(
         "each prediction is the dot product of one sample (a row of X) with the weights: one "
         "number per sample.",
-        "one matrix-vector product gives all n predictions at once: (n, d) times (d,) is (n,). "
+        "one matrix-vector product gives all n predictions at once: (n, d + 1) times (d + 1,) is "
+        "(n,). "
         "numpy has an operator for the matrix product.",
     ),
 ))
@@ -213,15 +214,16 @@ check_normal_equation = make_check(Exercise(
     cases=_normal_equation_cases,
     mistakes=[
         Mistake("solved X w = y", lambda X, y: np.linalg.solve(X, y),
-                "you solved (or inverted) X itself, but X is (n, d) with more samples than "
+                "you solved (or inverted) X itself, but X is (n, d + 1), with more samples than "
                 "weights: not square, so X w = y has no exact solution. The normal equation is "
-                "the square d x d system you get by multiplying both sides by X^T: "
+                "the square (d + 1) x (d + 1) system you get by multiplying both sides by X^T: "
                 "`np.linalg.solve(X.T @ X, X.T @ y)`."),
         Mistake("right-hand side y", lambda X, y: np.linalg.solve(X.T @ X, y),
                 "the left-hand side X^T X is right, but the right-hand side must be multiplied "
-                "by X^T too: `X.T @ y` (shape (d,)), not y (shape (n,))."),
+                "by X^T too: `X.T @ y` (one entry per weight), not y (one entry per sample)."),
         Mistake("X X^T", lambda X, y: np.linalg.solve(X @ X.T, X.T @ y),
-                "`X @ X.T` is (n, n); the normal equation needs the (d, d) matrix `X.T @ X`."),
+                "`X @ X.T` is (n, n); the normal equation needs the (d + 1, d + 1) matrix "
+                "`X.T @ X`, one row per weight."),
         Mistake("forgot y", lambda X, y: np.linalg.inv(X.T @ X) @ X.T,
                 "you return the matrix (X^T X)^-1 X^T: apply it to y, or better, "
                 "`np.linalg.solve(X.T @ X, X.T @ y)`."),
@@ -233,11 +235,12 @@ check_normal_equation = make_check(Exercise(
                 "whole system with `np.linalg.solve(X.T @ X, X.T @ y)`."),
     ],
     hints=(
-        "X w = y has n equations for d unknowns (n > d) and in general no exact solution. "
-        "Multiplying both sides by the transpose of X gives a square d x d system whose "
-        "solution minimises the MSE: the normal equation.",
-        "build the (d, d) matrix X^T X and the (d,) vector X^T y, then let numpy's linear "
-        "solver find w: np.linalg.solve(A, b) returns the w with A w = b, without inverting A.",
+        "X w = y has n equations (one per sample) for d + 1 unknowns (one per weight) and in "
+        "general no exact solution. Multiplying both sides by the transpose of X gives a square "
+        "system, one equation per weight, whose solution minimises the MSE: the normal equation.",
+        "build the (d + 1, d + 1) matrix X^T X and the (d + 1,) vector X^T y, then let numpy's "
+        "linear solver find w: np.linalg.solve(A, b) returns the w with A w = b, without "
+        "inverting A.",
     ),
     tolerance=Tolerance(rtol=1e-6, atol=1e-8),
     notes=[
