@@ -23,8 +23,8 @@ LOOP_NOTE = Note(
     "python loop",
     has_loop,
     "a Python loop gives the right numbers, but the notebook asks for the vectorised form "
-    "(whole-array operations, no loop over samples): section 6 times both on 10,000 samples, "
-    "and the loop is more than 100 times slower.",
+    "(whole-array operations, no loop over samples): section 6 times a loop over 10,000 "
+    "samples against the vectorised gradient, and the loop is more than 100 times slower.",
 )
 
 
