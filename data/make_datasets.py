@@ -13,17 +13,25 @@ Only numpy is needed. The random numbers come from ``numpy.random.default_rng(se
 The synthetic data sets
 -----------------------
 ``night_out.csv`` (seed 101)
-    Money spent on a night out against the number of people who went: columns
-    ``people,euros``, 40 rows. ``people`` is an integer 1..10 (every value occurs at least
-    once), ``euros = 2.00 + 4.50 * people + noise`` with normal noise of standard deviation
-    1.50, rounded to cents. The first row is ``4,20.40``, the example the talk shows; it is
-    fixed by hand, not drawn.
+    Spending per person on a night out against the number of people who went: columns
+    ``people,euros_per_person``, 40 rows. The first 5 rows are the talk's table, verbatim and
+    in the talk's order (``TALK_NIGHT_OUT``): 4 people spent 20.40 euros each, 6 spent 13.50,
+    3 spent 24.13, 6 spent 14.12, 8 spent 13.12. The other 35 are drawn with the talk's trend,
+    spending per person that falls and flattens as more people go out: a shared cost of 58
+    euros split between everyone plus 5 euros each, ``euros_per_person = 5.00 + 58.00 /
+    people + noise``, normal noise of standard deviation 1.00, rounded to cents. ``people`` is
+    an integer 2..10 (every value occurs at least once among the drawn rows).
 ``supermarket.csv`` (seed 102)
     Money spent at the supermarket against the days since the last trip: columns
-    ``days,euros``, 40 rows. ``days`` is an integer 1..14 (every value occurs at least once),
-    ``euros = 2.50 + 3.80 * days + noise`` with normal noise whose standard deviation grows
-    with the gap (``1 + 0.15 * days``: a longer gap means a less predictable bill), rounded to
-    cents. The first row is ``2,10.10``, the talk's example, fixed by hand.
+    ``days,euros``, 40 rows. The first 5 rows are the talk's table, verbatim and in the talk's
+    order (``TALK_SUPERMARKET``): (2, 10.10), (1, 6.50), (6, 24.13), (6, 14.12), (5, 45.02);
+    the last one is an outlier (the notebook uses it to show how far one point pulls a
+    least-squares line). The other 35 are drawn around the trend of the talk's other four
+    rows, ``euros = 4.00 + 3.00 * days + noise``, with normal noise whose standard deviation
+    grows with the gap (``1 + 0.5 * days``: a longer gap means a bigger, less predictable
+    bill), rounded to cents. ``days`` is an integer 1..14 (every value occurs at least once
+    among the drawn rows). The script asserts that no drawn row is an outlier (every drawn
+    residual within 3 standard deviations) while the talk's 45.02 is more than 5 away.
 ``ring.csv`` (seed 103)
     Two classes that a circle separates and a line cannot: columns ``x1,x2,label``, 400 rows
     (200 per class), shuffled. Label 1: uniform in the disc of radius 0.95; label 0: uniform
@@ -57,7 +65,7 @@ import gzip
 import io
 import sys
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -86,49 +94,67 @@ def _write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]])
 
 
 # --------------------------------------------------------------------------- regression sets
-def _linear_money(
-    rng: np.random.Generator,
-    x_max: int,
-    n_drawn: int,
-    intercept: float,
-    slope: float,
-    noise_std: float | Callable[[np.ndarray], np.ndarray],
-) -> tuple[np.ndarray, np.ndarray]:
-    """Draw integer x in 1..x_max (each value at least once) and money ``a + b x + noise``.
+# The talk's own tables, (count, euros) as the slides print them: written first, verbatim.
+TALK_NIGHT_OUT = (("4", "20.40"), ("6", "13.50"), ("3", "24.13"), ("6", "14.12"), ("8", "13.12"))
+TALK_SUPERMARKET = (("2", "10.10"), ("1", "6.50"), ("6", "24.13"), ("6", "14.12"), ("5", "45.02"))
+N_DRAWN = 35  # 5 rows from the talk + 35 drawn = 40 rows in each file
 
-    ``noise_std`` is a number or a function of ``x`` (shape ``(n_drawn,)``) giving the noise's
-    standard deviation per sample. Returns ``(x, euros)``, both of shape ``(n_drawn,)``;
-    euros are rounded to cents.
-    """
-    # Every x value once, the rest at random, in random order: the plot covers the whole range.
-    x = np.concatenate([np.arange(1, x_max + 1), rng.integers(1, x_max + 1, n_drawn - x_max)])
-    x = rng.permutation(x)
-    std = noise_std(x) if callable(noise_std) else noise_std
-    euros = np.round(intercept + slope * x + rng.normal(0.0, 1.0, n_drawn) * std, 2)
-    return x, euros
+# The trends the drawn rows follow (the notebook and the tests read them from here).
+NIGHT_OUT_SHARED, NIGHT_OUT_EACH, NIGHT_OUT_NOISE = 58.0, 5.0, 1.0
+SUPERMARKET_INTERCEPT, SUPERMARKET_SLOPE = 4.0, 3.0
 
 
-def _money_rows(first: tuple[int, str], x: np.ndarray, euros: np.ndarray) -> list[list[str]]:
-    """Rows as strings: the talk's fixed example first, then the drawn ones."""
+def night_out_trend(people: np.ndarray) -> np.ndarray:
+    """Expected spending per person, ``5 + 58 / people``: a shared cost split, plus each one's."""
+    return NIGHT_OUT_EACH + NIGHT_OUT_SHARED / people
+
+
+def supermarket_trend(days: np.ndarray) -> np.ndarray:
+    """Expected bill after ``days`` days, ``4 + 3 * days``."""
+    return SUPERMARKET_INTERCEPT + SUPERMARKET_SLOPE * days
+
+
+def supermarket_noise(days: np.ndarray) -> np.ndarray:
+    """Standard deviation of the bill's noise, ``1 + 0.5 * days``: it grows with the gap."""
+    return 1.0 + 0.5 * days
+
+
+def _draw_counts(rng: np.random.Generator, low: int, high: int, n: int) -> np.ndarray:
+    """``n`` integers in ``low..high``, each value at least once, in random order."""
+    every = np.arange(low, high + 1)
+    x = np.concatenate([every, rng.integers(low, high + 1, n - len(every))])
+    return rng.permutation(x)
+
+
+def _money_rows(talk: Sequence[tuple[str, str]], x: np.ndarray,
+                euros: np.ndarray) -> list[list[str]]:
+    """Rows as strings: the talk's rows first, verbatim, then the drawn ones."""
     assert np.all(euros > 0), "money spent must be positive"
     drawn = [[str(int(a)), _fmt(b, 2)] for a, b in zip(x, euros, strict=True)]
-    return [[str(first[0]), first[1]], *drawn]
+    return [list(row) for row in talk] + drawn
 
 
 def make_night_out() -> tuple[list[str], list[list[str]]]:
     """The ``night_out.csv`` table: header and 40 formatted rows."""
     rng = np.random.default_rng(SEEDS["night_out"])
-    people, euros = _linear_money(rng, 10, 39, intercept=2.0, slope=4.5, noise_std=1.5)
-    return ["people", "euros"], _money_rows((4, "20.40"), people, euros)
+    people = _draw_counts(rng, 2, 10, N_DRAWN)
+    euros = np.round(night_out_trend(people) + rng.normal(0.0, NIGHT_OUT_NOISE, N_DRAWN), 2)
+    return ["people", "euros_per_person"], _money_rows(TALK_NIGHT_OUT, people, euros)
 
 
 def make_supermarket() -> tuple[list[str], list[list[str]]]:
     """The ``supermarket.csv`` table: header and 40 formatted rows."""
     rng = np.random.default_rng(SEEDS["supermarket"])
-    days, euros = _linear_money(
-        rng, 14, 39, intercept=2.5, slope=3.8, noise_std=lambda d: 1.0 + 0.15 * d
-    )
-    return ["days", "euros"], _money_rows((2, "10.10"), days, euros)
+    days = _draw_counts(rng, 1, 14, N_DRAWN)
+    std = supermarket_noise(days)
+    euros = np.round(supermarket_trend(days) + rng.normal(0.0, 1.0, N_DRAWN) * std, 2)
+    # One outlier, the talk's: the drawn rows stay within 3 standard deviations of the trend.
+    assert np.all(np.abs(euros - supermarket_trend(days)) < 3 * std), "a drawn outlier"
+    talk_days, talk_euros = (np.array([float(v) for v in column]) for column in
+                             zip(*TALK_SUPERMARKET, strict=True))
+    assert (talk_euros[-1] - supermarket_trend(talk_days[-1])) > 5 * supermarket_noise(
+        talk_days[-1]), "the talk's 45.02 should stand out"
+    return ["days", "euros"], _money_rows(TALK_SUPERMARKET, days, euros)
 
 
 # --------------------------------------------------------------------------- classification sets

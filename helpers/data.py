@@ -247,11 +247,12 @@ def _load_table(
     return path, values, lines
 
 
-def _load_money(name: str, x_column: str, x_max: int) -> tuple[np.ndarray, np.ndarray]:
+def _load_money(name: str, x_column: str, y_column: str,
+                x_values: range) -> tuple[np.ndarray, np.ndarray]:
     """Shared loader for the two (count, euros) regression files."""
-    path, values, lines = _load_table(name, [x_column, "euros"], 40)
-    _check_integers(path, values[:, 0], x_column, lines, range(1, x_max + 1))
-    _check_positive(path, values[:, 1], "euros", lines)
+    path, values, lines = _load_table(name, [x_column, y_column], 40)
+    _check_integers(path, values[:, 0], x_column, lines, x_values)
+    _check_positive(path, values[:, 1], y_column, lines)
     return values[:, 0].copy(), values[:, 1].copy()
 
 
@@ -264,29 +265,36 @@ def _load_binary_2d(name: str, n_rows: int) -> tuple[np.ndarray, np.ndarray]:
 
 # --------------------------------------------------------------------------- the data sets
 def load_night_out() -> tuple[np.ndarray, np.ndarray]:
-    """Money spent on a night out against the number of people who went (40 nights).
+    """Spending per person on a night out against the number of people who went (40 nights).
+
+    The first 5 nights are the talk's table, in the talk's order; the other 35 are drawn with its
+    trend (spending per person falls and flattens as more people go out). See ``data/README.md``.
 
     Returns
     -------
     people : ndarray of shape (40,), float64
-        Number of people, whole numbers 1..10.
-    euros : ndarray of shape (40,), float64
-        Money spent, in euros. The first night is the talk's example: 4 people, 20.40 euros.
+        Number of people, whole numbers 2..10.
+    euros_per_person : ndarray of shape (40,), float64
+        Money spent per person, in euros. The first night is the talk's first row: 4 people,
+        20.40 euros each.
     """
-    return _load_money("night_out.csv", "people", 10)
+    return _load_money("night_out.csv", "people", "euros_per_person", range(2, 11))
 
 
 def load_supermarket() -> tuple[np.ndarray, np.ndarray]:
     """Money spent at the supermarket against the days since the last trip (40 trips).
+
+    The first 5 trips are the talk's table, in the talk's order (the fifth, 45.02 euros after 5
+    days, is an outlier); the other 35 are drawn. See ``data/README.md``.
 
     Returns
     -------
     days : ndarray of shape (40,), float64
         Days since the previous trip, whole numbers 1..14.
     euros : ndarray of shape (40,), float64
-        Money spent, in euros. The first trip is the talk's example: 2 days, 10.10 euros.
+        Money spent, in euros. The first trip is the talk's first row: 2 days, 10.10 euros.
     """
-    return _load_money("supermarket.csv", "days", 14)
+    return _load_money("supermarket.csv", "days", "euros", range(1, 15))
 
 
 def load_ring() -> tuple[np.ndarray, np.ndarray]:

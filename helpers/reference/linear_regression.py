@@ -10,6 +10,7 @@ import numpy as np
 __all__ = [
     "add_bias", "predict", "mse_loss", "mse_gradient", "gradient_descent", "normal_equation",
     "polynomial_features", "standardize", "gradient_descent_path", "mse_loss_grid",
+    "momentum_descent", "line_search_step", "mae_loss", "mae_gradient", "mae_descent",
 ]
 
 
@@ -154,3 +155,122 @@ def mse_loss_grid(X: np.ndarray, y: np.ndarray, w_first: np.ndarray,
     W = np.stack([np.ravel(w_first), np.ravel(w_second)])  # (2, m): one column per grid point
     residuals = X @ W - y[:, None]  # (n, m)
     return np.mean(residuals**2, axis=0).reshape(np.shape(w_first))
+
+
+# --------------------------------------------------------------------------- challenges
+def momentum_descent(X: np.ndarray, y: np.ndarray, w0: np.ndarray, learning_rate: float,
+                     beta: float, n_iter: int) -> tuple[np.ndarray, list[float]]:
+    """Gradient descent with momentum (the heavy ball) on the MSE.
+
+    The velocity starts at zero; each update is ``v = beta * v - learning_rate * gradient``,
+    then ``w = w + v``.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+    y : ndarray, shape (n,)
+    w0 : ndarray, shape (d,)
+        Starting weights (left unchanged; may hold integers).
+    learning_rate : float
+    beta : float
+        How much of the previous velocity is kept, in [0, 1); 0 is plain gradient descent.
+    n_iter : int
+
+    Returns
+    -------
+    w : ndarray, shape (d,)
+    losses : list of float, length n_iter
+        ``losses[k]`` is the MSE before update ``k``.
+    """
+    w = np.array(w0, dtype=float)
+    velocity = np.zeros_like(w)
+    losses = []
+    for _ in range(n_iter):
+        losses.append(mse_loss(X, y, w))
+        velocity = beta * velocity - learning_rate * mse_gradient(X, y, w)
+        w = w + velocity
+    return w, losses
+
+
+def line_search_step(X: np.ndarray, y: np.ndarray, w: np.ndarray, learning_rate: float,
+                     max_halvings: int = 30) -> tuple[np.ndarray, float]:
+    """One gradient step on the MSE whose size is found by halving (a backtracking line search).
+
+    The steps ``learning_rate``, ``learning_rate / 2``, ..., ``learning_rate / 2**max_halvings``
+    are tried in turn; the first whose new weights have a lower MSE than ``w`` is taken.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+    y : ndarray, shape (n,)
+    w : ndarray, shape (d,)
+        Current weights (left unchanged).
+    learning_rate : float
+        The first step size tried.
+    max_halvings : int
+        How many times the step may be halved.
+
+    Returns
+    -------
+    w_new : ndarray, shape (d,)
+        ``w - step * gradient``; a float copy of ``w`` when no step lowers the loss.
+    step : float
+        The step size taken, 0.0 when none lowered the loss (at the minimum, for instance).
+    """
+    w = np.array(w, dtype=float)
+    loss, gradient = mse_loss(X, y, w), mse_gradient(X, y, w)
+    step = float(learning_rate)
+    with np.errstate(over="ignore", invalid="ignore"):  # a huge first step may overflow
+        for _ in range(max_halvings + 1):
+            candidate = w - step * gradient
+            if mse_loss(X, y, candidate) < loss:
+                return candidate, step
+            step /= 2
+    return w, 0.0
+
+
+def mae_loss(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> float:
+    """Mean absolute error ``mean(|X @ w - y|)``: ``X`` (n, d), ``y`` (n,), ``w`` (d,)."""
+    return float(np.mean(np.abs(X @ w - y)))
+
+
+def mae_gradient(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """A (sub)gradient of :func:`mae_loss`: ``X.T @ sign(X @ w - y) / n``, shape (d,).
+
+    Where a residual is exactly 0 the MAE has a kink; ``sign(0) = 0`` picks a valid subgradient.
+    """
+    return X.T @ np.sign(X @ w - y) / X.shape[0]
+
+
+def mae_descent(X: np.ndarray, y: np.ndarray, w0: np.ndarray, learning_rate: float,
+                n_iter: int, gradient=mae_gradient) -> tuple[np.ndarray, list[float]]:
+    """Subgradient descent on the MAE with a decaying step ``learning_rate / sqrt(k + 1)``.
+
+    A fixed step would end up bouncing across the kinks of the MAE; the decaying one settles.
+
+    Parameters
+    ----------
+    X : ndarray, shape (n, d)
+    y : ndarray, shape (n,)
+    w0 : ndarray, shape (d,)
+    learning_rate : float
+    n_iter : int
+    gradient : callable
+        ``gradient(X, y, w)``, a subgradient of the MAE (yours, in the challenge).
+
+    Returns
+    -------
+    w : ndarray, shape (d,)
+        The weights with the lowest MAE seen (subgradient steps need not lower the loss).
+    losses : list of float, length n_iter
+        ``losses[k]`` is the MAE before update ``k``.
+    """
+    w = np.array(w0, dtype=float)
+    best, best_loss, losses = w, np.inf, []
+    for k in range(n_iter):
+        loss = mae_loss(X, y, w)
+        losses.append(loss)
+        if loss < best_loss:
+            best, best_loss = w, loss
+        w = w - learning_rate / np.sqrt(k + 1) * gradient(X, y, w)
+    return best, losses
