@@ -1151,9 +1151,24 @@ def _as_history(value: Any) -> dict | None:
         return None
 
 
-def _training_problem(got: Any, shapes: list[tuple[int, int]], n_epochs: int,
+def training_result_problem(got: Any, shapes: list[tuple[int, int]], n_epochs: int,
                       patience: int | None) -> str | None:
-    """What is wrong with the form of ``(weights, history)``, or None."""
+    """What is wrong with the form of a ``train_classifier`` result, or None.
+
+    Also used by the digits project (:mod:`helpers.interactive.training_in_practice`) before it
+    uses an attendee's result.
+
+    Parameters
+    ----------
+    got : Any
+        The result: it should be ``(weights, history)``.
+    shapes : list of (int, int)
+        The weight matrices' shapes.
+    n_epochs : int
+        The largest number of epochs (``history`` has one entry per epoch run).
+    patience : int or None
+        Without patience, exactly ``n_epochs`` entries.
+    """
     if not isinstance(got, tuple | list) or len(got) != 2:
         return f"train_classifier should return a tuple (weights, history), got {short_type(got)}."
     weights, history = got
@@ -1199,7 +1214,7 @@ def _initial_weights(fn, X, y, X_val, y_val, hidden_sizes, learning_rate, batch_
     """Your weights before any epoch, from ``fn(..., n_epochs=0, rng)`` (which advances rng)."""
     twin = copy.deepcopy(rng)
     start = fn(X, y, X_val, y_val, hidden_sizes, learning_rate, batch_size, 0, rng)
-    problem = _training_problem(start, shapes, 0, None)
+    problem = training_result_problem(start, shapes, 0, None)
     if problem:
         return None, (f"with n_epochs = 0 your function should return the initial weights and "
                       f"empty history lists; {problem}")
@@ -1267,7 +1282,7 @@ def _verify_training(got, fn, X, y, X_val, y_val, hidden_sizes, learning_rate, b
                      n_epochs, rng, lam=0.0, patience=None) -> str | None:
     """Compare with the reference training run from YOUR initial weights and generator state."""
     shapes = _shapes(X, y, X_val, y_val, hidden_sizes)
-    problem = _training_problem(got, shapes, n_epochs, patience)
+    problem = training_result_problem(got, shapes, n_epochs, patience)
     if problem:
         return problem
     if patience is not None:
@@ -1298,7 +1313,7 @@ def _verify_training(got, fn, X, y, X_val, y_val, hidden_sizes, learning_rate, b
 def _verify_initial_weights(got, fn, X, y, X_val, y_val, hidden_sizes, learning_rate,
                             batch_size, n_epochs, rng, **kwargs) -> str | None:
     shapes = _shapes(X, y, X_val, y_val, hidden_sizes)
-    problem = _training_problem(got, shapes, 0, None)
+    problem = training_result_problem(got, shapes, 0, None)
     if problem:
         return problem
     weights = got[0]
@@ -1315,7 +1330,7 @@ def _verify_initial_weights(got, fn, X, y, X_val, y_val, hidden_sizes, learning_
 def _verify_seeds(got, fn, X, y, X_val, y_val, hidden_sizes, learning_rate, batch_size, n_epochs,
                   rng, **kwargs) -> str | None:
     shapes = _shapes(X, y, X_val, y_val, hidden_sizes)
-    problem = _training_problem(got, shapes, n_epochs, None)
+    problem = training_result_problem(got, shapes, n_epochs, None)
     if problem:
         return problem
     settings = (X, y, X_val, y_val, hidden_sizes, learning_rate, batch_size, n_epochs)
