@@ -181,12 +181,13 @@ def train_in_place(X_train, y_train, X_val, y_val, hidden_sizes, learning_rate, 
                    n_epochs, rng, lam=0.0, patience=None, callback=None):
     """In-place updates, copies of the best weights, a counter of bad epochs, its own he_init."""
     sizes = [X_train.shape[1], *hidden_sizes, int(max(y_train.max(), y_val.max())) + 1]
-    weights = [he_init_stacked(a, b, rng) for a, b in zip(sizes, sizes[1:])]
+    weights = [he_init_stacked(a, b, rng) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
     history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
     best, best_weights, bad = float("inf"), [W.copy() for W in weights], 0
     for epoch in range(n_epochs):
         for X_batch, y_batch in minibatches(X_train, y_train, batch_size, rng):
-            for W, G in zip(weights, softmax_mlp_backprop(X_batch, y_batch, weights, lam)):
+            grads = softmax_mlp_backprop(X_batch, y_batch, weights, lam)
+            for W, G in zip(weights, grads, strict=True):
                 W -= learning_rate * G
         history["train_loss"].append(evaluate(X_train, y_train, weights)[0])
         val_loss, val_accuracy = evaluate(X_val, y_val, weights)
@@ -214,9 +215,9 @@ def train_while(X_train, y_train, X_val, y_val, hidden_sizes, learning_rate, bat
     while epoch < n_epochs and (patience is None or epoch - best_epoch <= patience):
         for X_batch, y_batch in minibatches(X_train, y_train, batch_size, rng):
             grads = softmax_mlp_backprop(X_batch, y_batch, list(weights), lam)
-            weights = tuple(W - learning_rate * G for W, G in zip(weights, grads))
+            weights = tuple(W - learning_rate * G for W, G in zip(weights, grads, strict=True))
         losses = (evaluate(X_train, y_train, weights)[0], *evaluate(X_val, y_val, weights))
-        for key, value in zip(("train_loss", "val_loss", "val_accuracy"), losses):
+        for key, value in zip(("train_loss", "val_loss", "val_accuracy"), losses, strict=True):
             history[key] = np.append(history[key], value)
         if callback is not None:
             callback(epoch, weights, history)
@@ -232,7 +233,7 @@ def decay_power(learning_rate, epoch, decay):
 
 def momentum_loop(weights, grads, velocities, learning_rate, beta):
     new_w, new_v = [], []
-    for W, G, V in zip(weights, grads, velocities):
+    for W, G, V in zip(weights, grads, velocities, strict=True):
         V = beta * V - learning_rate * G
         new_v.append(V)
         new_w.append(W + V)
@@ -576,7 +577,7 @@ def _train(flaw=None, *, init=he_init):
     def train(X_train, y_train, X_val, y_val, hidden_sizes, learning_rate, batch_size, n_epochs,
               rng, lam=0.0, patience=None, callback=None):
         sizes = [X_train.shape[1], *hidden_sizes, int(max(y_train.max(), y_val.max())) + 1]
-        weights = [init(a, b, rng) for a, b in zip(sizes, sizes[1:])]
+        weights = [init(a, b, rng) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
         history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
         best, best_epoch, best_weights = np.inf, 0, weights
         batches = list(minibatches(X_train, y_train, batch_size, rng)) if flaw == "eager" \
@@ -588,9 +589,9 @@ def _train(flaw=None, *, init=he_init):
                 grads = softmax_mlp_backprop(X_batch, y_batch, weights,
                                              0 if flaw == "no lam" else lam)
                 if flaw == "plus":
-                    weights = [W + learning_rate * G for W, G in zip(weights, grads)]
+                    weights = [W + learning_rate * G for W, G in zip(weights, grads, strict=True)]
                 else:
-                    weights = [W - learning_rate * G for W, G in zip(weights, grads)]
+                    weights = [W - learning_rate * G for W, G in zip(weights, grads, strict=True)]
             train_loss = np.mean(seen) if flaw == "running loss" else \
                 evaluate(X_train, y_train, weights)[0]
             val_loss, val_accuracy = evaluate(X_val, y_val, weights)
@@ -624,17 +625,17 @@ def decay_floor(learning_rate, epoch, decay):
 
 
 def momentum_torch(weights, grads, velocities, learning_rate, beta):
-    velocities = [beta * V + G for V, G in zip(velocities, grads)]
-    return [W - learning_rate * V for W, V in zip(weights, velocities)], velocities
+    velocities = [beta * V + G for V, G in zip(velocities, grads, strict=True)]
+    return [W - learning_rate * V for W, V in zip(weights, velocities, strict=True)], velocities
 
 
 def momentum_stale(weights, grads, velocities, learning_rate, beta):
-    return ([W + V for W, V in zip(weights, velocities)],
-            [beta * V - learning_rate * G for V, G in zip(velocities, grads)])
+    return ([W + V for W, V in zip(weights, velocities, strict=True)],
+            [beta * V - learning_rate * G for V, G in zip(velocities, grads, strict=True)])
 
 
 def momentum_in_place(weights, grads, velocities, learning_rate, beta):
-    for W, G, V in zip(weights, grads, velocities):
+    for W, G, V in zip(weights, grads, velocities, strict=True):
         V *= beta
         V -= learning_rate * G
         W += V
@@ -814,12 +815,12 @@ def train_classifier(X_train, y_train, X_val, y_val, hidden_sizes, learning_rate
                      n_epochs, rng, lam=0.0, patience=None, callback=None):
     k = int(max(y_train.max(), y_val.max())) + 1
     sizes = [X_train.shape[1], *hidden_sizes, k]
-    weights = [he_init(a, b, rng) for a, b in zip(sizes[:-1], sizes[1:])]
+    weights = [he_init(a, b, rng) for a, b in zip(sizes[:-1], sizes[1:], strict=True)]
     history = {"train_loss": [], "val_loss": [], "val_accuracy": []}
     for epoch in range(n_epochs):
         for X_batch, y_batch in minibatches(X_train, y_train, batch_size, rng):
             grads = softmax_mlp_backprop(X_batch, y_batch, weights, lam)
-            weights = [W - learning_rate * G for W, G in zip(weights, grads)]
+            weights = [W - learning_rate * G for W, G in zip(weights, grads, strict=True)]
         history["train_loss"].append(evaluate(X_train, y_train, weights)[0])
         val_loss, val_accuracy = evaluate(X_val, y_val, weights)
         history["val_loss"].append(val_loss)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import nbformat
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.slow
 def test_runs_without_its_optional_sections(path):
     if all(section.core for section in sections(path)):
         pytest.skip(f"{path.name} has no optional section")
-    notebook = nbformat.from_dict(without_optional(path))
+    # through JSON text, so that nbformat joins the cells' source lines as when reading a file
+    notebook = nbformat.reads(json.dumps(without_optional(path)), as_version=4)
     client = NotebookClient(notebook, timeout=180, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}})
     client.execute()  # raises CellExecutionError, naming the cell, when a later cell breaks

@@ -1003,11 +1003,13 @@ check_softmax_mlp_backprop = make_check(Exercise(
     hints=("notebook 04's backpropagation with two changes: the output delta of a softmax with "
            "cross-entropy (prediction minus target, one row per sample), and the penalty's "
            "gradient added to each layer's gradient. Hidden layers are ReLUs.",
-           "forward pass: `mlp_forward(X, weights, relu)` gives zs and z_lins, the logits Z are "
-           "z_lins[-1] (zs[-1] went through a sigmoid). Output delta, shape (n, k): softmax(Z) "
-           "minus one_hot(y, k), k = weights[-1].shape[1]. Then from the last layer down: "
-           "gradient of layer l = weight_gradient(zs[l], delta) + the L2 gradient of W_l; "
-           "then (if l > 0) the delta of layer l - 1 with hidden_delta and relu_derivative."),
+           "the forward pass (notebook 03's mlp_forward with relu) gives the activations and the "
+           "linear combinations; the logits Z are the LAST linear combinations (its last "
+           "activation went through a sigmoid). Output delta, shape (n, k): softmax of Z minus "
+           "the one-hot targets, k = the number of columns of the last matrix. From the last "
+           "layer down: notebook 04's weight gradient of the layer's input and the delta, plus "
+           "the L2 gradient of that matrix; then the delta of the layer below, with notebook "
+           "04's hidden delta and ReLU's derivative."),
     mutation_hint="backprop must not change the weights: compute new arrays (no `W -= ...`, "
                   "no `G = W` followed by in-place changes).",
     warning_hints=_on_any_warning(
@@ -1407,15 +1409,16 @@ def _classifier_cases(rng: np.random.Generator) -> list[Case]:
         Case("n_epochs = 0: the He-initialised weights of a 60-50-3 network", (
             X_wide, y_wide, X_wide_val, y_wide_val, (50,), 0.1, 4, 0, _gen(4)),
             verify=_verify_initial_weights,
-            hint="draw the weights first, one `he_init(n_in, n_out, rng)` per layer, for the "
-                 "sizes [d, *hidden_sizes, k]; with no epoch they are returned as drawn."),
+            hint="draw the weights first, with your he_init for each pair of consecutive layer "
+                 "sizes (d, the hidden sizes, then k); with no epoch they are returned as "
+                 "drawn."),
         Case("the same seed twice, then another seed (2 epochs, mini-batches of 6)",
              (X, y, X_val, y_val, (4,), 0.2, 6, 2, _gen(6)), verify=_verify_seeds),
         Case("callback(epoch, weights, history) after each epoch (3 epochs)",
              (X, y, X_val, y_val, (4,), 0.2, 12, 3, _gen(7)), verify=_verify_callback,
-             hint="keep the `callback=None` parameter and, at the end of each epoch, after "
-                  "recording the history: `if callback is not None: callback(epoch, weights, "
-                  "history)`."),
+             hint="keep the `callback=None` parameter and, at the end of each epoch, once the "
+                  "history holds that epoch, call the callback (when one is given) with the "
+                  "epoch, the current weights and the history."),
     ]
 
 
@@ -1430,11 +1433,12 @@ check_train_classifier = make_check(Exercise(
            "the epochs: one pass of minibatches with a gradient step per batch, then record the "
            "losses and the validation accuracy; with patience, remember the best epoch and stop "
            "when it is `patience` epochs old.",
-           "k = 1 + the largest label; sizes [d, *hidden_sizes, k]; per batch: G = "
-           "softmax_mlp_backprop(batch, weights, lam) and W - learning_rate * G for each layer; "
-           "per epoch: evaluate on the training and the validation data, append to the three "
-           "lists, call the callback; keep (loss, epoch, weights) of the lowest validation loss "
-           "so far; return the best weights with patience, the last ones without."),
+           "k is 1 + the largest label; the layer sizes are d, the hidden sizes, then k. Per "
+           "batch: your softmax_mlp_backprop on the batch (with lam), then each matrix minus the "
+           "learning rate times its gradient. Per epoch: evaluate on the training and on the "
+           "validation data, append to the three lists, then call the callback if there is one; "
+           "remember the loss, the epoch and the weights of the lowest validation loss so far. "
+           "Return the best weights with patience, the last ones without."),
     mutation_hint="your function changed its inputs (the data or a list it was given): "
                   "training must leave X_train, y_train, X_val and y_val as they were.",
 ))
@@ -1644,9 +1648,11 @@ check_dropout_backprop = make_check(Exercise(
     hints=("the forward pass multiplies each hidden layer's output by a random 0/1 mask, "
            "scaled so that the expected output stays the same; the backward pass sends each "
            "delta back through the same mask, since a dropped unit contributed nothing.",
-           "per hidden layer, in order: z_lin = add_bias(z) @ W, mask = (rng.random(z_lin.shape) "
-           ">= p) / (1 - p), z = relu(z_lin) * mask (keep the masks and the z_lins). Output "
-           "delta softmax(Z) - one_hot(y, k); going down, gradient = weight_gradient(z, delta), "
-           "delta = hidden_delta(z_lin, W, delta, relu_derivative) * mask."),
+           "per hidden layer, first to last: the linear combination, then a mask that keeps a "
+           "unit where a draw of the generator's `random` (one per sample and unit) is at least "
+           "p, divided by 1 - p, then the ReLU output times the mask. Output delta: softmax of "
+           "the logits minus the one-hot targets. Going down: the weight gradient of each "
+           "layer's (masked) input and the delta; the hidden delta with ReLU's derivative, "
+           "times the same mask."),
     mutation_hint="your function changed its inputs: compute new arrays.",
 ))

@@ -79,13 +79,13 @@ def train_with_live_curves(train: Callable[..., Any], X_train: np.ndarray, y_tra
                            learning_rate: float, batch_size: int, n_epochs: int,
                            rng: np.random.Generator, lam: float = 0.0,
                            patience: int | None = None, time_limit: float = TIME_LIMIT,
-                           redraw_every: int = 10, description: str = "training",
+                           redraw_seconds: float = 1.0, description: str = "training",
                            ) -> tuple[list[np.ndarray], dict]:
     """Train with ``train`` (your ``train_classifier``), showing its progress; never hangs.
 
     ``train`` is called with the arguments of notebook 05's ``train_classifier`` and a
     ``callback`` (when its signature has one) that moves a progress bar and redraws the learning
-    curves every ``redraw_every`` epochs. It is stopped after ``time_limit`` seconds. When it
+    curves at most every ``redraw_seconds``. It is stopped after ``time_limit`` seconds. When it
     raises, does not finish, or returns anything but ``(weights, history)`` with finite weights
     of the right shapes and one history entry per epoch (at most ``n_epochs``), that is printed
     and the workshop's reference ``train_classifier`` trains from the same generator state.
@@ -101,8 +101,9 @@ def train_with_live_curves(train: Callable[..., Any], X_train: np.ndarray, y_tra
         As for ``train_classifier``.
     time_limit : float
         Seconds before ``train`` is stopped.
-    redraw_every : int
-        Epochs between two redraws of the curves.
+    redraw_seconds : float
+        Seconds of training between two redraws of the curves (drawing is slow next to a
+        training step). The time the display takes is printed apart from the training time.
     description : str
         The progress bar's label.
 
@@ -128,15 +129,21 @@ def train_with_live_curves(train: Callable[..., Any], X_train: np.ndarray, y_tra
         ax_accuracy.clear()
         plotting.plot_learning_curves(ax_loss, ax_accuracy, history, best_epoch=best_epoch)
 
+    drawing = [0.0]  # seconds spent on the progress display, not on training
+    last_draw = [time.perf_counter()]
+
     with plotting.LiveFigure(fig) as live:
         def callback(epoch: int, weights: Any, history: Any) -> None:
+            started = time.perf_counter()
             try:  # whatever your history looks like, the progress display must not break it
                 bar.update(epoch + 1, val_loss=float(history["val_loss"][-1]))
-                if (epoch + 1) % redraw_every == 0:
+                if started - last_draw[0] >= redraw_seconds:
                     draw(history)
                     live.update()
+                    last_draw[0] = time.perf_counter()
             except Exception:
                 pass
+            drawing[0] += time.perf_counter() - started
 
         kwargs: dict[str, Any] = {"lam": lam, "patience": patience}
         if _accepts(train, "callback"):
@@ -151,6 +158,7 @@ def train_with_live_curves(train: Callable[..., Any], X_train: np.ndarray, y_tra
             print(f"{FAIL} your train_classifier {problem}\n{INFO} The workshop's reference "
                   f"train_classifier trains the network instead (fix yours, then run this cell "
                   f"again).")
+            drawing[0] = 0.0
             started = time.perf_counter()
             weights, history = reference(*settings, start_rng, lam=lam, patience=patience,
                                          callback=callback)
@@ -161,8 +169,9 @@ def train_with_live_curves(train: Callable[..., Any], X_train: np.ndarray, y_tra
         draw(history, best_epoch=best)
     bar.close()
     epochs = len(history["val_loss"])
-    print(f"trained {epochs} epochs in {seconds:.2f} s; kept epoch {best + 1} (validation "
-          f"accuracy {float(history['val_accuracy'][best]):.1%})")
+    print(f"trained {epochs} epochs in {seconds - drawing[0]:.2f} s (plus {drawing[0]:.2f} s "
+          f"for the progress display); kept epoch {best + 1} (validation accuracy "
+          f"{float(history['val_accuracy'][best]):.1%})")
     return [np.asarray(W) for W in weights], history
 
 
