@@ -198,27 +198,6 @@ def test_full_batch_equals_repeated_gradient_steps_from_given_weights():
     assert np.all(start[0] == nn.init_network([2, 4, 3], np.random.default_rng(5), "xavier")[0])
 
 
-def test_early_stopping_keeps_the_best_weights():
-    # A big network on a tiny noisy set overfits quickly: the validation loss turns up.
-    rng = np.random.default_rng(0)
-    X, y = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
-    X_val, y_val = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
-    kept = {}
-
-    def remember(epoch, weights, history):
-        kept[epoch] = [W.copy() for W in weights]
-
-    weights, history = nn.train_classifier(X, y, X_val, y_val, (64, 64), 0.2, 20, 500,
-                                           np.random.default_rng(1), patience=20,
-                                           callback=remember)
-    best = history["best_epoch"]
-    assert history["stopped_early"]
-    assert len(history["val_loss"]) == best + 21
-    assert history["val_loss"][best] == min(history["val_loss"])
-    for W, K in zip(weights, kept[best], strict=True):
-        np.testing.assert_array_equal(W, K)
-
-
 def test_patience_needs_validation_data():
     X, y = _blobs(0)
     with pytest.raises(ValueError, match="validation"):

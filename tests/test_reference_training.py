@@ -1,11 +1,13 @@
 """Notebook 05's reference answers that train a network (softmax_mlp_backprop, train_classifier)
-and the challenges, against numerical gradients and the contract's properties."""
+and the challenges, against numerical gradients and the contract's properties (early stopping
+also for helpers.nn's fast version)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from helpers import nn
 from helpers.gradcheck import check_gradient
 from helpers.reference import training_in_practice as ref
 from helpers.reference.linear_regression import add_bias
@@ -91,7 +93,10 @@ def test_train_classifier_uses_the_rng_and_leaves_the_data_alone():
     np.testing.assert_array_equal(y, copies[1])
 
 
-def test_early_stopping_returns_the_best_epochs_weights():
+@pytest.mark.parametrize("train", [ref.train_classifier, nn.train_classifier],
+                         ids=["reference", "helpers.nn"])
+def test_early_stopping_returns_the_best_epochs_weights(train):
+    # A big network on a tiny noisy set overfits quickly: the validation loss turns up.
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
     X_val, y_val = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
@@ -100,13 +105,14 @@ def test_early_stopping_returns_the_best_epochs_weights():
     def remember(epoch, weights, history):
         kept[epoch] = [W.copy() for W in weights]
 
-    weights, history = ref.train_classifier(X, y, X_val, y_val, (64, 64), 0.2, 20, 500,
-                                            np.random.default_rng(1), patience=20,
-                                            callback=remember)
+    weights, history = train(X, y, X_val, y_val, (64, 64), 0.2, 20, 500,
+                             np.random.default_rng(1), patience=20, callback=remember)
     best = int(np.argmin(history["val_loss"]))
     assert len(history["val_loss"]) == best + 21 < 500
     for W, K in zip(weights, kept[best], strict=True):
         np.testing.assert_array_equal(W, K)
+    if train is nn.train_classifier:  # its history says so too
+        assert history["best_epoch"] == best and history["stopped_early"]
 
 
 def test_decayed_learning_rate():
