@@ -190,7 +190,7 @@ def _copies(values: tuple) -> tuple:
 def _outcome_problem(outcome: Any, shapes: list[tuple[int, int]], n_epochs: int,
                      patience: int | None, time_limit: float) -> str | None:
     """Why the attendee's training cannot be used, or None."""
-    from helpers.checks.training_in_practice import training_result_problem
+    from helpers.checks.training_runs import training_result_problem
 
     if outcome.timed_out:
         return (f"did not finish within {time_limit:g} s (a loop that never ends, e.g. a `while` "
