@@ -1,9 +1,10 @@
 """The digits MLP's training step against its floor and against PyTorch; time to accuracy.
 
-The step measured is :func:`helpers.reference.training_in_practice.sgd_step`, the one notebook 05
-trains the digits classifier with (forward, backward and update of a softmax MLP). Its *floor*
-is the same step's matrix products alone, with the same shapes, into preallocated arrays: what
-any implementation of the step must at least compute.
+The step measured is :func:`helpers.nn.sgd_step`, the series' fast training step (forward,
+backward and update of a softmax MLP, with a reused :class:`helpers.nn.Workspace`), on notebook
+05's digits network. Its *floor* is the same step's matrix products alone, with the network's
+shapes (bias rows left out), into preallocated arrays: what any implementation of the step must
+at least compute.
 """
 
 from __future__ import annotations
@@ -15,32 +16,30 @@ from typing import Any
 
 import numpy as np
 
-from helpers.data import load_digits
-from helpers.reference import training_in_practice as tip
+from helpers import nn
+from helpers.data import load_digits_split
 
-#: The digits network of notebook 05 (64 inputs, its hidden sizes, 10 softmax outputs).
+#: The profiled and compared network: 64 inputs, one hidden layer of 128 ReLUs, 10 softmax
+#: outputs (the shape the README's Performance table reports).
 HIDDEN_SIZES = (128,)
 ACTIVATION = "relu"
 LEARNING_RATE = 0.3
 LAM = 3e-4
-SPLIT_SEED = 42  # notebook 05's train/validation/test split
 BATCH_SIZES = (32, 256, None)  # None: the full training set
 STEPS_PER_REPEAT = {32: 400, 256: 100, None: 20}
 SEED = 0
+#: Notebook 05's digits project (its settings, trained with helpers.nn.train_classifier).
+PROJECT = {"hidden_sizes": (128, 64), "learning_rate": 0.3, "batch_size": 16, "lam": 3e-4}
 
 
 def digits_split() -> tuple[np.ndarray, ...]:
-    """Notebook 05's split of the digits scaled to [0, 1]: train, validation and test sets.
+    """The shared split of the digits (:func:`helpers.data.load_digits_split`).
 
     Returns
     -------
-    X_train (1078, 64), y_train, X_val (359, 64), y_val, X_test (360, 64), y_test
+    X_train (1078, 64), y_train, X_val (360, 64), y_val, X_test (359, 64), y_test
     """
-    X, y = load_digits()
-    rng = np.random.default_rng(SPLIT_SEED)
-    X_rest, y_rest, X_test, y_test = tip.train_validation_split(X / 16.0, y, 0.2, rng)
-    X_train, y_train, X_val, y_val = tip.train_validation_split(X_rest, y_rest, 0.25, rng)
-    return X_train, y_train, X_val, y_val, X_test, y_test
+    return load_digits_split()
 
 
 def digits_training_set() -> tuple[np.ndarray, np.ndarray]:
@@ -84,13 +83,24 @@ def _floor_step(shapes: list[tuple[int, int]], batch: int) -> Callable[[], None]
 
 
 def _median_per_step(run: Callable[[], None], steps: int, repeats: int) -> dict[str, float]:
-    samples = []
+    return _interleaved([run], steps, repeats)[0]
+
+
+def _interleaved(runs: list[Callable[[], None]], steps: int,
+                 repeats: int) -> list[dict[str, float]]:
+    """Median, min and max seconds per step of each run, timed in turns (run 1, run 2, run 1...)
+    so that a burst of load from other processes falls on all of them alike."""
+    samples: list[list[float]] = [[] for _ in runs]
     for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - start) / steps)
-    samples.sort()
-    return {"median": samples[len(samples) // 2], "min": samples[0], "max": samples[-1]}
+        for run, times in zip(runs, samples, strict=True):
+            start = time.perf_counter()
+            run()
+            times.append((time.perf_counter() - start) / steps)
+    summaries = []
+    for times in samples:
+        times.sort()
+        summaries.append({"median": times[len(times) // 2], "min": times[0], "max": times[-1]})
+    return summaries
 
 
 def bench_step_vs_floor(repeats: int) -> list[dict[str, Any]]:
@@ -102,13 +112,13 @@ def bench_step_vs_floor(repeats: int) -> list[dict[str, Any]]:
     for batch in BATCH_SIZES:
         steps = STEPS_PER_REPEAT[batch]
         batches = _batches(X, y, batch, steps)
-        weights = tip.init_network(sizes, np.random.default_rng(SEED), "he")
+        weights = nn.init_network(sizes, np.random.default_rng(SEED), "he")
 
-        workspace = tip.Workspace()  # as train_classifier does: no allocation per step
+        workspace = nn.Workspace()  # as train_classifier does: no allocation per step
 
         def train(batches=batches, weights=weights, workspace=workspace) -> None:
             for X_batch, y_batch in batches:
-                tip.sgd_step(X_batch, y_batch, weights, LEARNING_RATE, ACTIVATION, LAM, workspace)
+                nn.sgd_step(X_batch, y_batch, weights, LEARNING_RATE, ACTIVATION, LAM, workspace)
 
         floor = _floor_step(shapes, len(batches[0][0]))
 
@@ -118,8 +128,7 @@ def bench_step_vs_floor(repeats: int) -> list[dict[str, Any]]:
 
         train()  # warm-up (allocations, BLAS threads)
         floor_run()
-        step = _median_per_step(train, steps, repeats)
-        bound = _median_per_step(floor_run, steps, repeats)
+        step, bound = _interleaved([train, floor_run], steps, repeats)
         rows.append({"batch": batch or len(X), "step_ms": step["median"] * 1e3,
                      "step_min_ms": step["min"] * 1e3, "step_max_ms": step["max"] * 1e3,
                      "floor_ms": bound["median"] * 1e3, "floor_min_ms": bound["min"] * 1e3,
@@ -129,58 +138,62 @@ def bench_step_vs_floor(repeats: int) -> list[dict[str, Any]]:
 
 
 def profile_step(batch: int = 256, repeats: int = 5) -> list[dict[str, Any]]:
-    """Where one training step's time goes: the operations of ``sgd_step``, grouped.
+    """Where one training step's time goes: the operations of :func:`helpers.nn.sgd_step`.
 
-    Each group runs the same numpy calls as :func:`~helpers.reference.training_in_practice.
-    sgd_step` (for the 64-128-10 ReLU network), on arrays of the step's shapes, many times in a
-    row; the microseconds per step of each group, and their share of the measured step.
+    Each group runs the same numpy calls as the step (for the 64-128-10 ReLU network, in the
+    step's own layout: one row per unit, one column per sample, a row of ones for the bias), on
+    arrays of the step's shapes, many times in a row; the microseconds per step of each group,
+    and their share of the measured step.
     """
     X, y = digits_training_set()
     Xb, yb = X[:batch].copy(), y[:batch].copy()
     rng = np.random.default_rng(SEED)
-    W1, W2 = (tip.he_init(64, HIDDEN_SIZES[0], rng), tip.he_init(HIDDEN_SIZES[0], 10, rng))
-    a = np.maximum(Xb @ W1[:-1] + W1[-1], 0.0)
-    z = a @ W2[:-1]
-    d1 = z @ W2[:-1].T
+    hidden = HIDDEN_SIZES[0]
+    W1, W2 = nn.init_network([64, hidden, 10], rng, "he")
+    inputs = np.ones((batch, 65))
+    inputs[:, :-1] = Xb
+    a = np.ones((hidden + 1, batch))
+    np.maximum(W1.T @ inputs.T, 0.0, out=a[:-1])
+    logits = W2.T @ a
+    delta = W2[:-1] @ logits
     G1, G2 = np.empty_like(W1), np.empty_like(W2)
     rows = np.arange(batch)
 
     def products() -> None:
-        Xb @ W1[:-1]
-        a @ W2[:-1]
-        np.matmul(a.T, z, out=G2[:-1])
-        z @ W2[:-1].T
-        np.matmul(Xb.T, d1, out=G1[:-1])
+        np.matmul(W1.T, inputs.T, out=a[:-1])
+        np.matmul(W2.T, a, out=logits)
+        np.matmul(a, logits.T, out=G2)
+        np.matmul(W2[:-1], logits, out=delta)
+        np.matmul(inputs.T, delta.T, out=G1)
 
     # Scratch arrays, so that every group writes where the step writes, without copies.
-    logits, hidden, back = np.empty_like(z), np.empty_like(a), np.empty_like(d1)
-    W1_new, W2_new = np.empty_like(W1), np.empty_like(W2)
+    scores, hidden_out, back = np.empty_like(logits), np.empty_like(a[:-1]), np.empty_like(delta)
+    W1_new, W2_new = W1.copy(), W2.copy()
+
+    def copy_input() -> None:
+        inputs[:, :-1] = Xb
 
     def softmax() -> None:
-        np.add(z, W2[-1], out=logits)
-        np.subtract(logits, logits.max(axis=1, keepdims=True), out=logits)
-        np.exp(logits, out=logits)
-        np.multiply(logits, 0.1 / logits.sum(axis=1, keepdims=True), out=logits)
-        logits[rows, yb] -= 0.1
+        np.subtract(logits, logits.max(axis=0), out=scores)
+        np.exp(scores, out=scores)
+        np.multiply(scores, 0.1 / scores.sum(axis=0), out=scores)
+        scores[yb, rows] -= 0.1
 
     def activation() -> None:
-        np.add(a, W1[-1], out=hidden)
-        np.maximum(hidden, 0.0, out=hidden)
-        np.multiply(d1, hidden > 0, out=back)
+        np.maximum(a[:-1], 0.0, out=hidden_out)
+        np.multiply(delta, hidden_out > 0, out=back)
 
-    def bookkeeping() -> None:
-        np.sum(z, axis=0, out=G2[-1])
-        np.sum(d1, axis=0, out=G1[-1])
-        G1[:-1] += LAM * W1[:-1]
-        G2[:-1] += LAM * W2[:-1]
-        np.subtract(W1, G1, out=W1_new)
-        np.subtract(W2, G2, out=W2_new)
+    def update() -> None:
+        decay = 1.0 - LEARNING_RATE * LAM
+        for W, G, new in ((W1, G1, W1_new), (W2, G2, W2_new)):
+            np.multiply(W[:-1], decay, out=new[:-1])
+            np.subtract(new, G, out=new)
 
     weights = [W1.copy(), W2.copy()]
-    workspace = tip.Workspace()
+    workspace = nn.Workspace()
 
     def step() -> None:
-        tip.sgd_step(Xb, yb, weights, 0.0, ACTIVATION, LAM, workspace)
+        nn.sgd_step(Xb, yb, weights, 0.0, ACTIVATION, LAM, workspace)
 
     def per_call(fn: Callable[[], None], count: int = 400) -> float:
         best = np.inf
@@ -192,10 +205,13 @@ def profile_step(batch: int = 256, repeats: int = 5) -> list[dict[str, Any]]:
         return best * 1e6
 
     total = per_call(step)
-    rows_out = [{"part": "matrix products (the floor)", "us": per_call(products)},
-                {"part": "softmax: bias, max, exp, normalise, labels", "us": per_call(softmax)},
-                {"part": "ReLU: bias, forward, backward mask", "us": per_call(activation)},
-                {"part": "bias-row sums, L2, update", "us": per_call(bookkeeping)}]
+    rows_out = [
+        {"part": "matrix products (bias rows included)", "us": per_call(products)},
+        {"part": "input batch copied beside its column of ones", "us": per_call(copy_input)},
+        {"part": "softmax: max, exp, normalise, labels", "us": per_call(softmax)},
+        {"part": "ReLU: forward, backward mask", "us": per_call(activation)},
+        {"part": "L2 decay and update", "us": per_call(update)},
+    ]
     rows_out.append({"part": "measured sgd_step", "us": total})
     for row in rows_out:
         row["share"] = f"{row['us'] / total:.0%}"
@@ -231,7 +247,7 @@ def bench_torch(repeats: int) -> dict[str, Any]:
         steps = STEPS_PER_REPEAT[batch]
         batches = [(torch.from_numpy(a), torch.from_numpy(b))
                    for a, b in _batches(X, y, batch, steps)]
-        start_weights = tip.init_network(sizes, np.random.default_rng(SEED), "he")
+        start_weights = nn.init_network(sizes, np.random.default_rng(SEED), "he")
         layers = []
         for W in start_weights:
             linear = torch.nn.Linear(W.shape[0] - 1, W.shape[1], dtype=torch.float64)
@@ -300,7 +316,8 @@ def _time_until(train: Callable[[Callable[..., None]], None],
 
 
 def bench_time_to_accuracy(repeats: int) -> list[dict[str, Any]]:
-    """Wall time to 97% test accuracy (digits, notebook 05) and 97% train accuracy (ring, 04)."""
+    """Wall time to 97% test accuracy (digits, notebook 05's project network, trained with
+    :func:`helpers.nn.train_classifier`) and 97% train accuracy (ring, notebook 04)."""
     from helpers.data import load_ring
     from helpers.reference.backpropagation import train_mlp
     from helpers.reference.neural_networks import mlp_forward
@@ -309,13 +326,11 @@ def bench_time_to_accuracy(repeats: int) -> list[dict[str, Any]]:
     X_train, y_train, X_val, y_val, X_test, y_test = digits_split()
 
     def digits(callback) -> None:
-        tip.train_classifier(X_train, y_train, X_val, y_val, HIDDEN_SIZES, LEARNING_RATE, 32,
-                             100, np.random.default_rng(0), lam=LAM, init="he",
-                             callback=callback, activation=ACTIVATION)
+        nn.train_classifier(X_train, y_train, X_val, y_val, n_epochs=200,
+                            rng=np.random.default_rng(0), callback=callback, **PROJECT)
 
     def digits_reached(epoch, weights, history) -> bool:
-        predicted = tip.predict_classes(X_test, weights, ACTIVATION)
-        return tip.classification_accuracy(y_test, predicted) >= 0.97
+        return float(np.mean(nn.predict_classes(X_test, weights) == y_test)) >= 0.97
 
     rows.append({"model": "digits MLP (notebook 05)", "target": "97% test",
                  **_time_until(digits, digits_reached, repeats)})

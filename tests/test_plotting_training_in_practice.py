@@ -86,3 +86,27 @@ def test_plot_validation_curve_marks_the_best():
     best = ax.get_lines()[2]
     assert best.get_xdata()[0] == 2 and best.get_ydata()[0] == 1.5
     assert ax.get_yscale() == "log"
+
+
+def test_plot_network_boundary_shades_the_network_classes():
+    from helpers import nn
+
+    # a 2-2 network (no hidden layer) whose class 1 is x_1 > 0
+    weights = [np.array([[-5.0, 5.0], [0.0, 0.0], [0.0, 0.0]])]
+    X = np.array([[-1.0, 0.0], [1.0, 0.5], [0.5, -1.0]])
+    fig, ax = plotting.figure()
+    plotting.plot_network_boundary(ax, weights, X, np.array([0, 1, 1]), title="boundary")
+    assert ax.get_title() == "boundary"
+    assert len(ax.collections) >= 3  # the regions, the boundary line, the points
+    p = nn.forward(np.array([[1.0, 0.0]]), weights)[1]
+    assert p[0, 1] > p[0, 0]
+
+
+def test_plot_gradient_magnitudes_one_line_per_setup():
+    fig, ax = plotting.figure()
+    plotting.plot_gradient_magnitudes(ax, {"a": [1e-4, 1e-3, 1e-2], "b": [1e-2, 1e-2, 2e-2]})
+    lines = ax.get_lines()
+    assert [line.get_label() for line in lines] == ["a", "b"]
+    np.testing.assert_array_equal(lines[0].get_xdata(), [1, 2, 3])
+    np.testing.assert_allclose(lines[0].get_ydata(), [1e-4, 1e-3, 1e-2])
+    assert ax.get_yscale() == "log" and ax.get_xlabel().startswith("layer")

@@ -1,182 +1,101 @@
-"""The multi-class MLP of helpers.reference.training_in_practice, against closed forms and
-numerical gradients."""
+"""Notebook 05's reference answers that train a network (softmax_mlp_backprop, train_classifier)
+and the challenges, against numerical gradients and the contract's properties (early stopping
+also for helpers.nn's fast version)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
+from helpers import nn
 from helpers.gradcheck import check_gradient
 from helpers.reference import training_in_practice as ref
-from helpers.reference.backpropagation import flatten_weights, unflatten_weights
 from helpers.reference.linear_regression import add_bias
-from helpers.reference.logistic_regression import sigmoid
-from helpers.reference.neural_networks import tanh
-
-ACTIVATIONS = {"relu": ref.relu, "tanh": tanh, "sigmoid": sigmoid}
 
 
-def _problem(seed=0, n=9, sizes=(4, 6, 5, 3)):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, sizes[0]))
-    y = rng.integers(0, sizes[-1], n)
-    weights = ref.init_network(list(sizes), rng, init=0.8)  # non-zero bias rows too
-    return X, y, weights
+def _network(rng, sizes):
+    return [rng.normal(0, 0.8, size=(a + 1, b)) for a, b in zip(sizes[:-1], sizes[1:],
+                                                                 strict=True)]
 
 
-def _naive_forward(X, weights, activation):
-    """The textbook forward pass with add_bias, to compare with the fast one."""
-    a = X
-    for W in weights[:-1]:
-        a = ACTIVATIONS[activation](add_bias(a) @ W)
-    return add_bias(a) @ weights[-1]
+def _logits(X, weights, masks=None):
+    z = X
+    for index, W in enumerate(weights[:-1]):
+        z = np.maximum(add_bias(z) @ W, 0.0)
+        if masks is not None:
+            z = z * masks[index]
+    return add_bias(z) @ weights[-1]
 
 
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
-def test_forward_equals_add_bias_version(activation):
-    X, _, weights = _problem()
-    activations, Z = ref.softmax_mlp_forward(X, weights, activation)
-    np.testing.assert_allclose(Z, _naive_forward(X, weights, activation), rtol=1e-12)
-    assert activations[0] is X and len(activations) == len(weights)
-    assert [a.shape[1] for a in activations] == [4, 6, 5]
-
-
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
+@pytest.mark.parametrize("sizes", [(3, 4), (3, 5, 4), (4, 6, 5, 3)])
 @pytest.mark.parametrize("lam", [0.0, 0.3])
-def test_loss_is_cross_entropy_plus_penalty(activation, lam):
-    X, y, weights = _problem(1)
-    Z = _naive_forward(X, weights, activation)
-    expected = ref.softmax_cross_entropy(Z, ref.one_hot(y, 3)) + ref.l2_penalty(weights, lam)
-    assert ref.softmax_mlp_loss(X, y, weights, activation, lam) == pytest.approx(expected,
-                                                                              rel=1e-12)
+def test_softmax_mlp_backprop_is_the_gradient_of_its_loss(sizes, lam, capsys):
+    rng = np.random.default_rng(len(sizes))
+    X, y = rng.normal(size=(7, sizes[0])), rng.integers(0, sizes[-1], 7)
+    weights = _network(rng, sizes)
 
+    def loss(w):
+        return (ref.softmax_cross_entropy(_logits(X, w), ref.one_hot(y, sizes[-1]))
+                + ref.l2_penalty(w, lam))
 
-@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid"])
-@pytest.mark.parametrize("lam", [0.0, 0.3])
-def test_backprop_passes_gradient_check(activation, lam, capsys):
-    X, y, weights = _problem(2)
-    shapes = [W.shape for W in weights]
-    v0 = flatten_weights(weights)
-
-    def loss(v):
-        return ref.softmax_mlp_loss(X, y, unflatten_weights(v, shapes), activation, lam)
-
-    def grad(v):
-        return flatten_weights(
-            ref.softmax_mlp_backprop(X, y, unflatten_weights(v, shapes), activation, lam))
-
-    result = check_gradient(loss, grad, v0, threshold=1e-7)
+    result = check_gradient(loss, lambda w: ref.softmax_mlp_backprop(X, y, w, lam), weights)
     assert result, capsys.readouterr().out
 
 
-def test_backprop_handles_float_labels_and_leaves_inputs_alone():
-    X, y, weights = _problem(3)
-    before = [W.copy() for W in weights]
-    X_before = X.copy()
-    grads_int = ref.softmax_mlp_backprop(X, y, weights, "tanh", 0.1)
-    grads_float = ref.softmax_mlp_backprop(X, y.astype(float), weights, "tanh", 0.1)
-    for G, H, W, B in zip(grads_int, grads_float, weights, before, strict=True):
-        np.testing.assert_array_equal(G, H)
-        np.testing.assert_array_equal(W, B)
-        assert G.shape == W.shape
-    np.testing.assert_array_equal(X, X_before)
-
-
-def test_sgd_step_is_a_gradient_step_in_place():
-    X, y, weights = _problem(4)
-    grads = ref.softmax_mlp_backprop(X, y, weights, "relu", 0.05)
-    expected = [W - 0.3 * G for W, G in zip(weights, grads, strict=True)]
-    ids = [id(W) for W in weights]
-    ref.sgd_step(X, y, weights, 0.3, "relu", 0.05)
-    for W, E in zip(weights, expected, strict=True):
-        np.testing.assert_allclose(W, E, rtol=1e-12, atol=1e-15)
-    assert [id(W) for W in weights] == ids
-
-
-def test_unknown_activation_is_refused():
-    X, y, weights = _problem()
-    with pytest.raises(ValueError, match="activation"):
-        ref.softmax_mlp_forward(X, weights, "swish")
-
-
-def test_relu_and_derivative():
-    z = np.array([-2.0, 0.0, 3.0])
-    np.testing.assert_array_equal(ref.relu(z), [0.0, 0.0, 3.0])
-    np.testing.assert_array_equal(ref.relu_derivative(z), [0.0, 0.0, 1.0])
-
-
-def test_init_network_schemes():
-    rng = np.random.default_rng(0)
-    he = ref.init_network([300, 200, 10], rng, "he")
-    assert [W.shape for W in he] == [(301, 200), (201, 10)]
-    assert np.all(he[0][-1] == 0) and he[0][:-1].std() == pytest.approx(np.sqrt(2 / 300), rel=0.02)
-    xavier = ref.init_network([300, 200], rng, "xavier")[0]
-    assert np.abs(xavier).max() <= np.sqrt(6 / 500) and np.all(xavier[-1] == 0)
-    assert all(np.all(W == 0) for W in ref.init_network([3, 4, 2], rng, "zeros"))
-    talk = ref.init_network([3, 4], rng, 0.5)[0]
-    assert np.abs(talk).max() <= 0.5 and np.any(talk[-1] != 0)
-    with pytest.raises(ValueError):
-        ref.init_network([3, 4], rng, "lecun")
-
-
-def test_predict_and_accuracy():
-    X, y, weights = _problem()
-    predicted = ref.predict_classes(X, weights)
-    np.testing.assert_array_equal(predicted, _naive_forward(X, weights, "relu").argmax(axis=1))
-    assert ref.classification_accuracy(np.array([0, 1, 2, 2]), np.array([0, 1, 1, 2])) == 0.75
-
-
-def _blobs(seed, n=90):
+def _blobs(seed, n=60):
     rng = np.random.default_rng(seed)
     centres = np.array([[0.0, 3.0], [3.0, -2.0], [-3.0, -2.0]])
-    y = rng.integers(0, 3, n)
+    y = np.arange(n) % 3
     return centres[y] + rng.normal(size=(n, 2)), y
 
 
-def test_train_classifier_learns_and_records_history():
+def test_train_classifier_history_and_shapes():
     X, y = _blobs(0)
-    X_val, y_val = _blobs(1, 60)
-    calls = []
-    weights, history = ref.train_classifier(
-        X, y, X_val, y_val, hidden_sizes=(8,), learning_rate=0.2, batch_size=16, n_epochs=30,
-        rng=np.random.default_rng(0), lam=1e-3, callback=lambda e, w, h: calls.append(e))
-    assert calls == list(range(30))
-    for key in ("train_loss", "val_loss", "train_accuracy", "val_accuracy"):
-        assert len(history[key]) == 30
+    X_val, y_val = _blobs(1, 30)
+    epochs = []
+    weights, history = ref.train_classifier(X, y, X_val, y_val, (8,), 0.2, 16, 20,
+                                            np.random.default_rng(0), lam=1e-3,
+                                            callback=lambda e, w, h: epochs.append(e))
+    assert set(history) == {"train_loss", "val_loss", "val_accuracy"}
+    assert all(len(values) == 20 for values in history.values()) and epochs == list(range(20))
     assert history["train_loss"][-1] < history["train_loss"][0]
     assert history["val_accuracy"][-1] >= 0.95
-    assert history["best_epoch"] == 29 and not history["stopped_early"]
     assert [W.shape for W in weights] == [(3, 8), (9, 3)]
-    assert all(W.dtype == np.float64 for W in weights)
 
 
-def test_train_classifier_is_deterministic_and_does_not_modify_inputs():
-    X, y = _blobs(2)
-    X_copy, y_copy = X.copy(), y.copy()
-    runs = [ref.train_classifier(X, y, None, None, (5,), 0.1, 10, 5, np.random.default_rng(3))
-            for _ in range(2)]
-    for W1, W2 in zip(runs[0][0], runs[1][0], strict=True):
-        np.testing.assert_array_equal(W1, W2)
-    np.testing.assert_array_equal(X, X_copy)
-    np.testing.assert_array_equal(y, y_copy)
-    assert runs[0][1]["val_loss"] == []
+def test_train_classifier_draws_the_weights_first_then_the_batches():
+    X, y = _blobs(2, 12)
+    start, history = ref.train_classifier(X, y, X, y, (4,), 0.1, 5, 0, np.random.default_rng(3))
+    rng = np.random.default_rng(3)
+    expected = [ref.he_init(2, 4, rng), ref.he_init(4, 3, rng)]
+    for W, E in zip(start, expected, strict=True):
+        np.testing.assert_array_equal(W, E)
+    assert history == {"train_loss": [], "val_loss": [], "val_accuracy": []}
+    trained, _ = ref.train_classifier(X, y, X, y, (4,), 0.1, 5, 1, np.random.default_rng(3))
+    manual = [W.copy() for W in expected]
+    order = rng.permutation(12)
+    for start_index in range(0, 12, 5):
+        batch = order[start_index:start_index + 5]
+        grads = ref.softmax_mlp_backprop(X[batch], y[batch], manual)
+        manual = [W - 0.1 * G for W, G in zip(manual, grads, strict=True)]
+    for W, M in zip(trained, manual, strict=True):
+        np.testing.assert_allclose(W, M, rtol=1e-12)
 
 
-def test_full_batch_equals_repeated_sgd_steps():
-    X, y = _blobs(4, 30)
-    start = ref.init_network([2, 4, 3], np.random.default_rng(5), "xavier")
-    weights, _ = ref.train_classifier(X, y, None, None, (4,), 0.5, len(X), 3,
-                                      np.random.default_rng(6), weights=start, activation="tanh")
-    manual = [W.copy() for W in start]
-    for _ in range(3):  # the order of the samples does not change a full-batch gradient
-        grads = ref.softmax_mlp_backprop(X, y, manual, "tanh")
-        manual = [W - 0.5 * G for W, G in zip(manual, grads, strict=True)]
-    for W, M in zip(weights, manual, strict=True):
-        np.testing.assert_allclose(W, M, rtol=1e-10, atol=1e-12)
-    assert np.all(start[0] == ref.init_network([2, 4, 3], np.random.default_rng(5), "xavier")[0])
+def test_train_classifier_uses_the_rng_and_leaves_the_data_alone():
+    X, y = _blobs(4)
+    copies = X.copy(), y.copy()
+    runs = [ref.train_classifier(X, y, X, y, (5,), 0.1, 10, 3, np.random.default_rng(seed))
+            for seed in (7, 7, 8)]
+    np.testing.assert_array_equal(runs[0][0][0], runs[1][0][0])
+    assert not np.array_equal(runs[0][0][0], runs[2][0][0])
+    np.testing.assert_array_equal(X, copies[0])
+    np.testing.assert_array_equal(y, copies[1])
 
 
-def test_early_stopping_keeps_the_best_weights():
+@pytest.mark.parametrize("train", [ref.train_classifier, nn.train_classifier],
+                         ids=["reference", "helpers.nn"])
+def test_early_stopping_returns_the_best_epochs_weights(train):
     # A big network on a tiny noisy set overfits quickly: the validation loss turns up.
     rng = np.random.default_rng(0)
     X, y = rng.normal(size=(20, 2)), rng.integers(0, 2, 20)
@@ -186,36 +105,51 @@ def test_early_stopping_keeps_the_best_weights():
     def remember(epoch, weights, history):
         kept[epoch] = [W.copy() for W in weights]
 
-    weights, history = ref.train_classifier(X, y, X_val, y_val, (64, 64), 0.2, 20, 500,
-                                            np.random.default_rng(1), patience=20,
-                                            callback=remember)
-    best = history["best_epoch"]
-    assert history["stopped_early"]
-    assert len(history["val_loss"]) == best + 21
-    assert history["val_loss"][best] == min(history["val_loss"])
+    weights, history = train(X, y, X_val, y_val, (64, 64), 0.2, 20, 500,
+                             np.random.default_rng(1), patience=20, callback=remember)
+    best = int(np.argmin(history["val_loss"]))
+    assert len(history["val_loss"]) == best + 21 < 500
     for W, K in zip(weights, kept[best], strict=True):
         np.testing.assert_array_equal(W, K)
+    if train is nn.train_classifier:  # its history says so too
+        assert history["best_epoch"] == best and history["stopped_early"]
 
 
-def test_patience_needs_validation_data():
-    X, y = _blobs(0)
-    with pytest.raises(ValueError, match="validation"):
-        ref.train_classifier(X, y, None, None, (4,), 0.1, 10, 2, np.random.default_rng(0),
-                             patience=3)
+def test_decayed_learning_rate():
+    assert ref.decayed_learning_rate(0.5, 0, 0.1) == 0.5
+    assert ref.decayed_learning_rate(1, 3, 1) == 0.25
+    np.testing.assert_allclose(ref.decayed_learning_rate(0.2, np.arange(3), 1.0),
+                               [0.2, 0.1, 0.2 / 3])
 
 
-def test_workspace_changes_nothing_but_allocations():
-    rng = np.random.default_rng(3)
-    X, y = rng.normal(size=(20, 5)), rng.integers(0, 3, 20)
-    plain = ref.init_network([5, 7, 4, 3], rng, "he")
-    reused = [W.copy() for W in plain]
-    workspace = ref.Workspace()
-    for start in (0, 8, 16):  # the last batch is smaller: a second set of arrays
-        batch = slice(start, start + 8)
-        ref.sgd_step(X[batch], y[batch], plain, 0.2, "tanh", 0.01)
-        ref.sgd_step(X[batch], y[batch], reused, 0.2, "tanh", 0.01, workspace)
-    for W, V in zip(plain, reused, strict=True):
-        np.testing.assert_array_equal(W, V)
-    first = workspace.array("logits", (8, 3))
-    assert workspace.array("logits", (8, 3)) is first
-    assert workspace.array("logits", (4, 3)) is not first
+def test_momentum_step_accumulates_and_copies():
+    W, G, V = [np.ones((2, 2))], [np.full((2, 2), 2.0)], [np.full((2, 2), 0.5)]
+    weights, velocities = ref.momentum_step(W, G, V, 0.1, 0.9)
+    np.testing.assert_allclose(velocities[0], 0.9 * 0.5 - 0.1 * 2.0)
+    np.testing.assert_allclose(weights[0], 1.0 + 0.9 * 0.5 - 0.1 * 2.0)
+    assert np.all(W[0] == 1.0) and np.all(V[0] == 0.5)
+    plain, _ = ref.momentum_step(W, G, V, 0.1, 0.0)
+    np.testing.assert_allclose(plain[0], W[0] - 0.1 * G[0])
+
+
+@pytest.mark.parametrize("p", [0.0, 0.3, 0.5])
+def test_dropout_backprop_is_the_gradient_with_its_masks(p, capsys):
+    rng = np.random.default_rng(9)
+    X, y = rng.normal(size=(6, 3)), rng.integers(0, 3, 6)
+    weights = _network(rng, (3, 5, 4, 3))
+    masks_rng = np.random.default_rng(1)
+    masks = []
+    for width in (5, 4):  # the masks dropout_backprop draws with default_rng(1)
+        masks.append((masks_rng.random((6, width)) >= p) / (1 - p))
+
+    def loss(w):
+        return ref.softmax_cross_entropy(_logits(X, w, masks), ref.one_hot(y, 3))
+
+    result = check_gradient(loss, lambda w: ref.dropout_backprop(X, y, w, p,
+                                                                 np.random.default_rng(1)),
+                            weights)
+    assert result, capsys.readouterr().out
+    if p == 0.0:
+        for D, G in zip(ref.dropout_backprop(X, y, weights, 0.0, np.random.default_rng(1)),
+                        ref.softmax_mlp_backprop(X, y, weights), strict=True):
+            np.testing.assert_allclose(D, G, rtol=1e-12)

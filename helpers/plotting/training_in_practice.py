@@ -4,22 +4,24 @@
 * :func:`plot_weight_images`: a layer's incoming weights drawn as images;
 * :func:`plot_activation_histograms`: one histogram of activations per layer, on one axes;
 * :func:`plot_learning_curves`: training and validation loss / accuracy against epochs;
-* :func:`plot_validation_curve`: training and validation error against a setting (degree, lambda).
+* :func:`plot_validation_curve`: training and validation error against a setting (degree, lambda);
+* :func:`plot_network_boundary`: the decision region of a two-class softmax network;
+* :func:`plot_gradient_magnitudes`: the mean absolute gradient of each layer, one line per setup.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 
-from helpers.plotting.core import COLORS, set_axes
+from helpers.plotting.core import COLORS, plot_decision_boundary, set_axes
 
 __all__ = [
     "plot_digits", "plot_weight_images", "plot_activation_histograms", "plot_learning_curves",
-    "plot_validation_curve",
+    "plot_validation_curve", "plot_network_boundary", "plot_gradient_magnitudes",
 ]
 
 _WRONG = "#D55E00"  # Okabe-Ito vermillion, as in core.COLORS
@@ -141,9 +143,9 @@ def plot_learning_curves(ax_loss: Axes, ax_accuracy: Axes | None, history: dict,
     ax_accuracy : Axes or None
         Where to draw the accuracies; None to skip them.
     history : dict
-        As returned by :func:`helpers.reference.training_in_practice.train_classifier`: lists
-        ``"train_loss"``, ``"val_loss"``, ``"train_accuracy"``, ``"val_accuracy"`` (the
-        validation ones may be empty).
+        As returned by ``train_classifier`` (notebook 05's, or :func:`helpers.nn.train_classifier`):
+        lists ``"train_loss"``, ``"val_loss"``, ``"val_accuracy"`` and possibly
+        ``"train_accuracy"`` (missing or empty lists are skipped).
     best_epoch : int, optional
         Marked with a dotted vertical line (e.g. the epoch early stopping keeps).
 
@@ -193,3 +195,60 @@ def plot_validation_curve(ax: Axes, values: Sequence[float], train_errors: Seque
     ax.plot(values[best], val_errors[best], "*", color=COLORS[5], markersize=16,
             label=f"best validation ({values[best]:g})")
     return set_axes(ax, xlabel=xlabel, ylabel=ylabel, xscale=xscale, yscale=yscale, legend=True)
+
+
+def plot_network_boundary(ax: Axes, weights: Sequence[np.ndarray], X: np.ndarray,
+                          y: np.ndarray | None = None, activation: str = "relu",
+                          **kwargs) -> Axes:
+    """The decision region of a two-class softmax network on 2-D inputs (and the data).
+
+    Parameters
+    ----------
+    weights : list of ndarray
+        A network of :mod:`helpers.nn` with 2 inputs and 2 outputs (logits).
+    X : ndarray, shape (n, 2)
+    y : ndarray, shape (n,), optional
+        Labels 0/1, drawn when given.
+    activation : {"relu", "tanh", "sigmoid"}
+        Its hidden layers' activation.
+    **kwargs
+        Passed to :func:`helpers.plotting.core.plot_decision_boundary` (title, legend...).
+
+    Returns
+    -------
+    Axes
+    """
+    from helpers.nn import forward  # the network the demos train
+
+    def class_1(points: np.ndarray) -> np.ndarray:
+        Z = forward(points, weights, activation)[1]
+        return 1.0 / (1.0 + np.exp(np.clip(Z[:, 0] - Z[:, 1], -500, 500)))  # softmax(Z)[:, 1]
+
+    return plot_decision_boundary(ax, class_1, X, y, **kwargs)
+
+
+def plot_gradient_magnitudes(ax: Axes, magnitudes: Mapping[str, Sequence[float]],
+                             **set_axes_kwargs) -> Axes:
+    """Mean absolute gradient of each weight matrix, layer 1 (the input side) to the output.
+
+    Parameters
+    ----------
+    ax : Axes
+    magnitudes : mapping of str to sequence of float
+        ``{setup: [mean |dL/dW| of layer 1, layer 2, ...]}``, one line per setup, on a log scale.
+    **set_axes_kwargs
+        Passed to :func:`helpers.plotting.core.set_axes`.
+
+    Returns
+    -------
+    Axes
+    """
+    markers = "osD^v<>"
+    for index, (name, values) in enumerate(magnitudes.items()):
+        values = np.asarray(values, dtype=float)
+        ax.plot(np.arange(1, len(values) + 1), values, marker=markers[index % len(markers)],
+                color=COLORS[index % len(COLORS)], label=name)
+        ax.set_xticks(np.arange(1, len(values) + 1))
+    set_axes_kwargs.setdefault("xlabel", "layer (1 = next to the input)")
+    set_axes_kwargs.setdefault("ylabel", "mean |gradient|")
+    return set_axes(ax, yscale="log", legend=True, **set_axes_kwargs)
