@@ -11,6 +11,7 @@ from helpers.plotting import (
     linear_regression,
     logistic_regression,
     neural_networks,
+    recurrent_networks,
     training_in_practice,
 )
 from helpers.plotting.backpropagation import *  # noqa: F403
@@ -31,6 +32,7 @@ from helpers.plotting.core import (
 from helpers.plotting.linear_regression import *  # noqa: F403
 from helpers.plotting.logistic_regression import *  # noqa: F403
 from helpers.plotting.neural_networks import *  # noqa: F403
+from helpers.plotting.recurrent_networks import *  # noqa: F403
 from helpers.plotting.training_in_practice import *  # noqa: F403
 
 __all__ = [
@@ -38,7 +40,7 @@ __all__ = [
     "plot_confusion_matrix", "plot_data_and_fit", "plot_decision_boundary", "plot_losses",
     "set_axes", "use_style",
     *linear_regression.__all__, *logistic_regression.__all__, *neural_networks.__all__,
-    *backpropagation.__all__, *training_in_practice.__all__,
+    *backpropagation.__all__, *training_in_practice.__all__, *recurrent_networks.__all__,
 ]
 
 use_style()
