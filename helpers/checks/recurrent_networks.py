@@ -40,10 +40,14 @@ def _relu(z):
     return np.maximum(z, 0.0)
 
 
-def _numerical_gradients(loss, arrays):
-    """The central-difference gradient of ``loss()`` with respect to each array (perturbed in
-    place, then restored)."""
-    return tuple(numerical_gradient(lambda _: loss(), array) for array in arrays)
+def _gradient_case(label, forward, inputs, upstream, args, hint=None):
+    """A case whose expected values are NUMERICAL gradients: those of
+    ``sum(upstream * forward(*inputs))`` with respect to each of ``inputs`` (central differences,
+    each array perturbed in place and restored). The attendee's function is called with ``args``."""
+    arrays = [np.array(a, dtype=float) for a in inputs]
+    expected = tuple(numerical_gradient(lambda _: np.sum(upstream * forward(*arrays)), array)
+                     for array in arrays)
+    return Case(label, args, expected=expected, hint=hint)
 
 
 def _time_view(rng, n, T, d):
@@ -280,10 +284,8 @@ def _step_backward_case(label, rng, n, d, h, *, x=None, scale=1.0, hint=None):
     h_prev, Wx = np.tanh(rng.normal(size=(n, h))), rng.normal(size=(d, h))
     Wh, b, dh = scale * rng.normal(size=(h, h)), rng.normal(size=h), rng.normal(size=(n, h))
     h_new = ref.rnn_step_forward(x, h_prev, Wx, Wh, b)
-    arrays = [np.array(a, dtype=float) for a in (x, h_prev, Wx, Wh, b)]
-    expected = _numerical_gradients(
-        lambda: np.sum(dh * ref.rnn_step_forward(*arrays)), arrays)
-    return Case(label, (dh, x, h_prev, h_new, Wx, Wh), expected=expected, hint=hint)
+    return _gradient_case(label, ref.rnn_step_forward, (x, h_prev, Wx, Wh, b), dh,
+                          (dh, x, h_prev, h_new, Wx, Wh), hint)
 
 
 @functools.cache
@@ -410,9 +412,8 @@ def _backward_case(label, rng, n, T, d, h, *, X=None, h0=None, dH=None, scale=0.
     Wx, Wh, b = rng.normal(size=(d, h)), scale * rng.normal(size=(h, h)), rng.normal(size=h)
     dH = rng.normal(size=(n, T, h)) if dH is None else dH
     H = ref.rnn_forward(X, h0, Wx, Wh, b)
-    arrays = [np.array(a, dtype=float) for a in (X, h0, Wx, Wh, b)]
-    expected = _numerical_gradients(lambda: np.sum(dH * ref.rnn_forward(*arrays)), arrays)
-    return Case(label, (dH, X, H, h0, Wx, Wh), expected=expected, hint=hint)
+    return _gradient_case(label, ref.rnn_forward, (X, h0, Wx, Wh, b), dH,
+                          (dH, X, H, h0, Wx, Wh), hint)
 
 
 @functools.cache
@@ -742,9 +743,8 @@ def _gru_backward_case(label, rng, n, d, h, *, x=None, hint=None):
     h_prev = np.tanh(rng.normal(size=(n, h)))
     Wx, Wh, b = rng.normal(size=(d, 3 * h)), rng.normal(size=(h, 3 * h)), rng.normal(size=3 * h)
     dh = rng.normal(size=(n, h))
-    arrays = [np.array(a, dtype=float) for a in (x, h_prev, Wx, Wh, b)]
-    expected = _numerical_gradients(lambda: np.sum(dh * ref.gru_step_forward(*arrays)), arrays)
-    return Case(label, (dh, x, h_prev, Wx, Wh, b), expected=expected, hint=hint)
+    return _gradient_case(label, ref.gru_step_forward, (x, h_prev, Wx, Wh, b), dh,
+                          (dh, x, h_prev, Wx, Wh, b), hint)
 
 
 @functools.cache
@@ -764,11 +764,7 @@ def _gru_backward_with(dh, x, h_prev, Wx, Wh, b, *, direct=True, through_reset=T
                        one_minus_z=True):
     """The GRU's backward pass with one piece changed: the usual mistakes are built from it."""
     h = Wh.shape[0]
-    xw = x @ Wx + b
-    r = sigmoid(xw[:, :h] + h_prev @ Wh[:, :h])
-    z = sigmoid(xw[:, h:2 * h] + h_prev @ Wh[:, h:2 * h])
-    reset = r * h_prev
-    candidate = np.tanh(xw[:, 2 * h:] + reset @ Wh[:, 2 * h:])
+    r, z, candidate, reset = ref.gru_parts(x, h_prev, Wx, Wh, b)
     g_c = dh * ((1.0 - z) if one_minus_z else 1.0) * (
         (1.0 - candidate ** 2) if tanh_prime else 1.0)
     g_z = z_sign * dh * (h_prev - candidate) * z * (1.0 - z)

@@ -30,7 +30,7 @@ from helpers.reference.logistic_regression import sigmoid
 
 __all__ = [
     "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
-    "clip_by_norm", "gru_step_forward", "gru_step_backward",
+    "clip_by_norm", "gru_parts", "gru_step_forward", "gru_step_backward",
     "orthogonal", "gradient_norms_through_time", "cliff_loss",
     "to_bits", "from_bits", "addition_data", "init_adder", "adder_loss", "adder_predict",
 ]
@@ -158,8 +158,10 @@ def clip_by_norm(grads: Sequence[np.ndarray], max_norm: float) -> list[np.ndarra
     return [np.asarray(g, dtype=float) * scale for g in grads]
 
 
-def _gru_parts(x, h_prev, Wx, Wh, b):
-    """The gates and candidate of a GRU step: r, z, the candidate and r * h_prev."""
+def gru_parts(x: np.ndarray, h_prev: np.ndarray, Wx: np.ndarray, Wh: np.ndarray,
+              b: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The pieces of a GRU step (:func:`gru_step_forward`): the reset gate r, the update gate z,
+    the candidate state and ``r * h_prev``, each of shape (n, h)."""
     h = Wh.shape[0]
     xw = x @ Wx + b
     r = sigmoid(xw[:, :h] + h_prev @ Wh[:, :h])
@@ -185,7 +187,7 @@ def gru_step_forward(x: np.ndarray, h_prev: np.ndarray, Wx: np.ndarray, Wh: np.n
     -------
     ndarray, shape (n, h)
     """
-    _, z, candidate, _ = _gru_parts(x, h_prev, Wx, Wh, b)
+    _, z, candidate, _ = gru_parts(x, h_prev, Wx, Wh, b)
     return z * h_prev + (1.0 - z) * candidate
 
 
@@ -198,7 +200,7 @@ def gru_step_backward(dh: np.ndarray, x: np.ndarray, h_prev: np.ndarray, Wx: np.
     dx, dh_prev, dWx, dWh, db : ndarrays of shapes (n, d), (n, h), (d, 3h), (h, 3h), (3h,)
     """
     h = Wh.shape[0]
-    r, z, candidate, reset = _gru_parts(x, h_prev, Wx, Wh, b)
+    r, z, candidate, reset = gru_parts(x, h_prev, Wx, Wh, b)
     g_c = dh * (1.0 - z) * (1.0 - candidate ** 2)          # through the candidate's tanh
     g_z = dh * (h_prev - candidate) * z * (1.0 - z)        # through the update gate's sigmoid
     d_reset = g_c @ Wh[:, 2 * h:].T                        # dL/d(r * h_prev)
