@@ -12,6 +12,7 @@ from helpers.plotting import (
     linear_regression,
     logistic_regression,
     neural_networks,
+    recurrent_networks,
     training_in_practice,
 )
 from helpers.plotting.backpropagation import *  # noqa: F403
@@ -33,6 +34,7 @@ from helpers.plotting.core import (
 from helpers.plotting.linear_regression import *  # noqa: F403
 from helpers.plotting.logistic_regression import *  # noqa: F403
 from helpers.plotting.neural_networks import *  # noqa: F403
+from helpers.plotting.recurrent_networks import *  # noqa: F403
 from helpers.plotting.training_in_practice import *  # noqa: F403
 
 __all__ = [
@@ -41,6 +43,7 @@ __all__ = [
     "set_axes", "use_style",
     *linear_regression.__all__, *logistic_regression.__all__, *neural_networks.__all__,
     *backpropagation.__all__, *training_in_practice.__all__, *convolutional_networks.__all__,
+    *recurrent_networks.__all__,
 ]
 
 use_style()
