@@ -6,8 +6,9 @@ As root, from the repository's root (see the README, "Classroom server (JupyterH
     python -m classroom start               # JupyterHub and its proxy on 127.0.0.1:8000
     python -m classroom teardown            # after the event: accounts, homes and prefix removed
 
-One module per job: ``layout`` (where things live), ``accounts`` (system users and the roster),
-``passwords``, ``credentials`` (0600 secret files), ``install`` (the shared prefix),
-``first_login`` (an attendee's home, run as the attendee), ``spawner`` and ``auth`` (what
+One module per job: ``layout`` (where things live), ``accounts`` (system accounts), ``roster``
+(who may log in) and ``passwords``, ``credentials`` (0600 secret files), ``install`` (the shared
+prefix), ``first_login`` (an attendee's home, run as the attendee), ``spawner`` and ``auth`` (what
 JupyterHub loads), ``settings`` and ``jupyterhub_config.py`` (the hub's configuration).
+``kubernetes/`` holds the Zero to JupyterHub version (untested here: see the README).
 """

@@ -1,6 +1,7 @@
-"""``python -m classroom setup|start|teardown``: the classroom server's commands (run as root).
+"""``python -m classroom setup|start|teardown|roster``: the classroom server's commands.
 
-See the README, "Classroom server (JupyterHub)", and ``python -m classroom COMMAND --help``.
+``setup``, ``start`` and ``teardown`` run as root; ``roster`` (passwords for the Kubernetes
+setup) does not. See the README, "Classroom server (JupyterHub)", and ``--help`` of each command.
 """
 
 from __future__ import annotations
@@ -13,10 +14,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from classroom import accounts, install
-from classroom.credentials import ensure_token, read_private, write_private
+from classroom import accounts, install, roster
+from classroom.credentials import ensure_token
 from classroom.layout import DEFAULT_PREFIX, HUB_CONFIG, PROXY, ROOT, Layout
-from classroom.passwords import hash_password, new_password
 from classroom.settings import ENVIRONMENT_VARIABLE, Settings
 
 
@@ -25,14 +25,10 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
 
     setup = commands.add_parser("setup", help="accounts, passwords, secrets, the shared install")
-    who = setup.add_mutually_exclusive_group(required=True)
-    who.add_argument("--count", type=int, help="attendees attendee01 ... attendeeNN")
-    who.add_argument("--names", type=Path, help="a file with one attendee name a line")
-    setup.add_argument("--instructor", default="instructor", help="the admin's name")
+    _add_people_options(setup)
     setup.add_argument("--user-prefix", default="jupyter-", help="system account = this + name")
     setup.add_argument("--homes", type=Path, default=Path("/home"), help="where homes are made")
     setup.add_argument("--python", type=Path, help="interpreter for the attendees' environment")
-    setup.add_argument("--new-passwords", action="store_true", help="replace every password")
 
     start = commands.add_parser("start", help="run JupyterHub (Ctrl+C stops it)")
     defaults = Settings()
@@ -54,54 +50,67 @@ def _parser() -> argparse.ArgumentParser:
     for command in (setup, start, teardown):
         command.add_argument("--prefix", type=Path, default=DEFAULT_PREFIX,
                              help=f"the shared install (default {DEFAULT_PREFIX})")  # fmt: skip
+
+    passwords = commands.add_parser("roster", help="only the roster and passwords (Kubernetes)")
+    _add_people_options(passwords)
+    passwords.add_argument("--out", type=Path, required=True, help="folder for the two files")
     return parser
+
+
+def _add_people_options(command: argparse.ArgumentParser) -> None:
+    who = command.add_mutually_exclusive_group(required=True)
+    who.add_argument("--count", type=int, help="attendees attendee01 ... attendeeNN")
+    who.add_argument("--names", type=Path, help="a file with one attendee name a line")
+    command.add_argument("--instructor", default="instructor", help="the admin's name")
+    command.add_argument("--new-passwords", action="store_true", help="replace every password")
+
+
+def _people(args: argparse.Namespace) -> list[str]:
+    """The attendees' names, then the instructor's; checked."""
+    names = roster.numbered_names(args.count) if args.count else roster.names_from_file(args.names)
+    people = [*names, args.instructor]
+    roster.check_names(people)
+    return people
+
+
+def _print_sheet(sheet: dict[str, str], instructor: str, where: Path) -> None:
+    width = max(map(len, sheet))
+    print(f"\nPasswords (also in {where}, readable by its owner only):\n")
+    for name, password in sheet.items():
+        role = "  (instructor, admin)" if name == instructor else ""
+        print(f"  {name:<{width}}  {password}{role}")
 
 
 def setup(args: argparse.Namespace) -> None:
     """Install the workshop under the prefix, create the accounts, print the password sheet."""
     layout = Layout(args.prefix.resolve())
-    names = accounts.numbered_names(args.count) if args.count else accounts.names_from_file(
-        args.names
-    )
-    people = [*names, args.instructor]
-    accounts.check_names(people, args.user_prefix)
+    people = _people(args)
+    accounts.check_length(args.user_prefix + name for name in people)
     print(f"Installing the workshop in {layout.prefix} (a few minutes the first time) ...")
     python = install.install(layout, args.python)
     print(f"  environment {layout.venv} (from {python})")
 
     layout.hub.mkdir(mode=0o700, exist_ok=True)
     layout.hub.chmod(0o700)
-    roster = accounts.load_roster(layout.accounts)
-    sheet = _read_sheet(layout.password_sheet)
     for name in people:
         system_user = args.user_prefix + name
         accounts.ensure_system_user(system_user, args.homes.resolve() / system_user)
-        known = roster.get(name)
-        if args.new_passwords or known is None or name not in sheet:
-            sheet[name] = new_password()
-            password_hash = hash_password(sheet[name])
-        else:
-            password_hash = known.password_hash
-        roster[name] = accounts.Account(name, system_user, name == args.instructor, password_hash)
-    accounts.save_roster(layout.accounts, roster)
-    write_private(layout.password_sheet, "".join(f"{n}\t{p}\n" for n, p in sheet.items()))
+    sheet = roster.update(layout.accounts, layout.password_sheet, people, args.instructor,
+                          lambda name: args.user_prefix + name, args.new_passwords)  # fmt: skip
     for path in (layout.cookie_secret, layout.proxy_token, layout.culler_token):
         ensure_token(path)
-
-    width = max(map(len, sheet))
-    print(f"\nPasswords (also in {layout.password_sheet}, root only):\n")
-    for name, password in sheet.items():
-        role = "  (instructor, admin)" if roster[name].admin else ""
-        print(f"  {name:<{width}}  {password}{role}")
-    print(f"\n{len(names)} attendees and 1 instructor. Start the hub with:\n"
+    _print_sheet(sheet, args.instructor, layout.password_sheet)
+    print(f"\n{len(people) - 1} attendees and 1 instructor. Start the hub with:\n"
           f"  sudo {sys.executable} -m classroom start --prefix {layout.prefix}")  # fmt: skip
 
 
-def _read_sheet(path: Path) -> dict[str, str]:
-    if not path.exists():
-        return {}
-    lines = read_private(path).splitlines()
-    return dict(line.split("\t", 1) for line in lines if "\t" in line)
+def make_roster(args: argparse.Namespace) -> None:
+    """Only the roster and the sheet, in ``--out`` (for the Kubernetes setup's hub)."""
+    people = _people(args)
+    args.out.mkdir(mode=0o700, parents=True, exist_ok=True)
+    sheet = roster.update(args.out / "accounts.json", args.out / "passwords.txt", people,
+                          args.instructor, lambda name: "", args.new_passwords)  # fmt: skip
+    _print_sheet(sheet, args.instructor, args.out / "passwords.txt")
 
 
 def start(args: argparse.Namespace) -> None:
@@ -138,7 +147,7 @@ def teardown(args: argparse.Namespace) -> None:
             sys.exit(f"the hub is running (pid in {layout.hub_pid}): stop it first")
         except (ProcessLookupError, ValueError):
             pass
-    for account in accounts.load_roster(layout.accounts).values():
+    for account in roster.load(layout.accounts).values():
         if accounts.remove_system_user(account.system_user):
             print(f"removed {account.system_user} and its home")
     if not args.keep_prefix and layout.prefix.exists():
@@ -148,6 +157,9 @@ def teardown(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = _parser().parse_args(argv)
+    if args.command == "roster":
+        make_roster(args)
+        return
     if os.geteuid() != 0:
         sys.exit("run as root: it creates accounts and runs servers as them (sudo ...)")
     {"setup": setup, "start": start, "teardown": teardown}[args.command](args)

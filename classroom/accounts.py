@@ -1,18 +1,14 @@
-"""Attendees' system accounts and the roster the hub authenticates against.
+"""Attendees' system accounts: created, and removed after the event.
 
 Each attendee (and the instructor) has a hub name (``attendee07``, or a name from a list) and a
 system account ``<user prefix><name>`` (``jupyter-attendee07``, as The Littlest JupyterHub names
 them), whose home is 0700: attendees' files are separated by Unix permissions. Accounts created
 here carry a marker in their GECOS field, and only accounts with that marker are ever reused or
 removed.
-
-The roster, ``<prefix>/hub/accounts.json`` (0600), maps each hub name to its system account, its
-admin flag and its password hash.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import pwd
 import re
@@ -21,53 +17,17 @@ import signal
 import subprocess
 import time
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from classroom.credentials import read_private, write_private
-
 MARKER = "dl-from-scratch classroom account"
-NAME = re.compile(r"^[a-z][a-z0-9-]{0,30}$")
 MAX_SYSTEM_NAME = 32  # useradd's limit
 
 
-@dataclass(frozen=True)
-class Account:
-    """One person of the roster."""
-
-    name: str
-    system_user: str
-    admin: bool
-    password_hash: str
-
-
-def numbered_names(count: int, stem: str = "attendee") -> list[str]:
-    """``attendee01`` ... ``attendeeNN`` (at least two digits)."""
-    if count < 1:
-        raise ValueError(f"the number of attendees must be at least 1, not {count}")
-    width = max(2, len(str(count)))
-    return [f"{stem}{number:0{width}d}" for number in range(1, count + 1)]
-
-
-def names_from_file(path: Path) -> list[str]:
-    """One name a line; blank lines and ``#`` comments are skipped."""
-    lines = (line.split("#", 1)[0].strip() for line in path.read_text().splitlines())
-    return [line for line in lines if line]
-
-
-def check_names(names: Iterable[str], user_prefix: str) -> None:
-    """Raise ValueError, naming the culprit, for an invalid, duplicate or too long name."""
-    seen: set[str] = set()
-    for name in names:
-        if not NAME.match(name):
-            raise ValueError(
-                f"{name!r}: a name is lowercase letters, digits and '-', starting with a letter"
-            )
-        if name in seen:
-            raise ValueError(f"{name!r} appears twice")
-        seen.add(name)
-        if len(user_prefix + name) > MAX_SYSTEM_NAME:
-            raise ValueError(f"{user_prefix + name!r} is longer than {MAX_SYSTEM_NAME} characters")
+def check_length(system_users: Iterable[str]) -> None:
+    """Raise ValueError for a system account name longer than useradd allows."""
+    for system_user in system_users:
+        if len(system_user) > MAX_SYSTEM_NAME:
+            raise ValueError(f"{system_user!r} is longer than {MAX_SYSTEM_NAME} characters")
 
 
 def ensure_system_user(system_user: str, home: Path) -> pwd.struct_passwd:
@@ -133,17 +93,3 @@ def remove_system_user(system_user: str) -> bool:
     subprocess.run(["userdel", system_user], check=True, capture_output=True, text=True)
     shutil.rmtree(entry.pw_dir, ignore_errors=True)
     return True
-
-
-def load_roster(path: Path) -> dict[str, Account]:
-    """The roster in ``path`` (empty when there is none yet)."""
-    if not path.exists():
-        return {}
-    data = json.loads(read_private(path))
-    return {name: Account(**fields) for name, fields in data["accounts"].items()}
-
-
-def save_roster(path: Path, roster: dict[str, Account]) -> None:
-    """Write the roster, 0600."""
-    data = {"accounts": {name: asdict(account) for name, account in sorted(roster.items())}}
-    write_private(path, json.dumps(data, indent=1) + "\n")

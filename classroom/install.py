@@ -8,7 +8,6 @@ attendees' accounts may not read it (``/root`` is 0700, and a clone may be anywh
 
 from __future__ import annotations
 
-import json
 import os
 import pwd
 import shutil
@@ -24,20 +23,12 @@ WORKSHOP_FILES = ("notebooks", "solutions", "helpers", "data", "pyproject.toml",
 SKIPPED = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "*.pyc", "*.egg-info")
 SYSTEM_PYTHON = Path("/usr/bin/python3")
 NOBODY = "nobody"
-# JupyterLab's settings for every attendee: no news or update checks (the room's Wi-Fi is busy
-# enough), and the extension manager read-only.
-LAB_OVERRIDES = {
-    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False}
-}
-LAB_CONFIG = {
-    "LabApp": {
-        "check_for_updates_class": "jupyterlab.NeverCheckForUpdate",
-        "extension_manager": "readonly",
-        # window.jupyterapp, for scripts that drive the page (the browser test does); a script
-        # on the page can do everything the page does anyway.
-        "expose_app_in_browser": True,
-    }
-}
+# JupyterLab for every attendee (also used by the Kubernetes image): no news or update checks
+# (the room's Wi-Fi is busy enough), extensions not installable from the page, and
+# window.jupyterapp for scripts that drive the page, as the browser test does (a script on the
+# page can do all the page does anyway).
+LAB_CONFIG = PACKAGE / "jupyterlab" / "jupyter_lab_config.json"
+LAB_OVERRIDES = PACKAGE / "jupyterlab" / "overrides.json"
 
 
 def run(command: list[str], **kwargs) -> None:
@@ -118,9 +109,10 @@ def build_venv(layout: Layout, python: Path) -> None:
     run([str(layout.python), "-m", "compileall", "-q", str(layout.workshop / "helpers")])
     lab_settings = layout.venv / "share" / "jupyter" / "lab" / "settings"
     lab_settings.mkdir(parents=True, exist_ok=True)
-    (lab_settings / "overrides.json").write_text(json.dumps(LAB_OVERRIDES, indent=1) + "\n")
-    lab_config = layout.venv / "etc" / "jupyter" / "jupyter_lab_config.json"
-    lab_config.write_text(json.dumps(LAB_CONFIG, indent=1) + "\n")
+    shutil.copyfile(LAB_OVERRIDES, lab_settings / "overrides.json")
+    config = layout.venv / "etc" / "jupyter"
+    config.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(LAB_CONFIG, config / "jupyter_lab_config.json")
 
 
 def build_font_cache(layout: Layout) -> None:

@@ -8,17 +8,17 @@ hub's API, the proxy's API and every attendee's server. Secrets come from ``<pre
 import sys
 from pathlib import Path
 
-from classroom.accounts import load_roster
 from classroom.auth import AttendeePasswordAuthenticator
 from classroom.credentials import read_private
 from classroom.layout import PROXY, Layout
+from classroom.roster import load
 from classroom.settings import Settings
 from classroom.spawner import WorkshopSpawner
 
 c = get_config()  # noqa: F821 (defined by JupyterHub when it loads this file)
 settings = Settings.from_environment()
 layout = Layout(Path(settings.prefix))
-roster = load_roster(layout.accounts)
+roster = load(layout.accounts)
 
 # Addresses: the proxy's public port; the hub and the proxy's API on loopback only.
 c.JupyterHub.bind_url = f"http://{settings.ip}:{settings.port}"
