@@ -147,9 +147,9 @@ def teardown(args: argparse.Namespace) -> None:
             sys.exit(f"the hub is running (pid in {layout.hub_pid}): stop it first")
         except (ProcessLookupError, ValueError):
             pass
-    for account in roster.load(layout.accounts).values():
-        if accounts.remove_system_user(account.system_user):
-            print(f"removed {account.system_user} and its home")
+    system_users = [account.system_user for account in roster.load(layout.accounts).values()]
+    for system_user in accounts.remove_system_users(system_users):
+        print(f"removed {system_user} and its home")
     if not args.keep_prefix and layout.prefix.exists():
         shutil.rmtree(layout.prefix)
         print(f"removed {layout.prefix}")

@@ -35,9 +35,8 @@ def ensure_system_user(system_user: str, home: Path) -> pwd.struct_passwd:
 
     An existing account is reused only when this module created it (its GECOS has the marker).
     """
-    try:
-        entry = pwd.getpwnam(system_user)
-    except KeyError:
+    entry = classroom_account(system_user)
+    if entry is None:
         home.parent.mkdir(parents=True, exist_ok=True)
         subprocess.run(
             ["useradd", "--create-home", "--home-dir", str(home), "--shell", "/bin/bash",
@@ -45,15 +44,12 @@ def ensure_system_user(system_user: str, home: Path) -> pwd.struct_passwd:
             check=True, capture_output=True, text=True,
         )  # fmt: skip
         entry = pwd.getpwnam(system_user)
-    if entry.pw_gecos != MARKER:
-        raise RuntimeError(f"the system account {system_user!r} exists and is not ours: choose "
-                           "another name or --user-prefix")  # fmt: skip
     os.chmod(entry.pw_dir, 0o700)  # Debian's useradd makes homes 0755
     return entry
 
 
-def processes_of(uid: int) -> list[int]:
-    """Process ids whose real user id is ``uid`` (from /proc)."""
+def processes_of(*uids: int) -> list[int]:
+    """Process ids whose real user id is one of ``uids`` (from /proc)."""
     found = []
     for status in Path("/proc").glob("[0-9]*/status"):
         try:
@@ -61,35 +57,46 @@ def processes_of(uid: int) -> list[int]:
         except OSError:  # ended meanwhile
             continue
         match = re.search(r"^Uid:\s+(\d+)", text, re.MULTILINE)
-        if match and int(match[1]) == uid:
+        if match and int(match[1]) in uids:
             found.append(int(status.parent.name))
     return found
 
 
-def end_processes(uid: int, grace: float = 5.0) -> None:
-    """Terminate, then kill, every process of ``uid`` (a classroom account's, never root's)."""
-    if uid == 0:
+def end_processes(uids: Iterable[int], grace: float = 5.0) -> None:
+    """Terminate, then kill, every process of ``uids`` (classroom accounts', never root's)."""
+    uids = tuple(uids)
+    if 0 in uids:
         raise ValueError("refusing to end root's processes")
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in processes_of(uid):
+        for pid in processes_of(*uids):
             try:
                 os.kill(pid, sig)
             except ProcessLookupError:
                 pass
         deadline = time.monotonic() + grace
-        while processes_of(uid) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        while processes_of(*uids) and time.monotonic() < deadline:
+            time.sleep(0.2)
 
 
-def remove_system_user(system_user: str) -> bool:
-    """End the account's processes, then delete it and its home; False if it did not exist."""
+def classroom_account(system_user: str) -> pwd.struct_passwd | None:
+    """The account, if it exists; raises if it exists and is not a classroom account."""
     try:
         entry = pwd.getpwnam(system_user)
     except KeyError:
-        return False
+        return None
     if entry.pw_gecos != MARKER:
-        raise RuntimeError(f"refusing to remove {system_user!r}: not a classroom account")
-    end_processes(entry.pw_uid)
-    subprocess.run(["userdel", system_user], check=True, capture_output=True, text=True)
-    shutil.rmtree(entry.pw_dir, ignore_errors=True)
-    return True
+        raise RuntimeError(f"refusing to touch {system_user!r}: not a classroom account")
+    return entry
+
+
+def remove_system_users(system_users: Iterable[str]) -> list[str]:
+    """End the accounts' processes (all at once), then delete them and their homes.
+
+    Returns the accounts removed (those that existed).
+    """
+    entries = [entry for name in system_users if (entry := classroom_account(name))]
+    end_processes(entry.pw_uid for entry in entries)
+    for entry in entries:
+        subprocess.run(["userdel", entry.pw_name], check=True, capture_output=True, text=True)
+        shutil.rmtree(entry.pw_dir, ignore_errors=True)
+    return [entry.pw_name for entry in entries]

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import requests
@@ -31,10 +31,16 @@ START_TIMEOUT = 90  # seconds until the hub answers through its proxy
 STOP_TIMEOUT = 60
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def free_ports(count: int) -> list[int]:
+    """``count`` distinct ports free on 127.0.0.1 (all held open while choosing)."""
+    sockets = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind(("127.0.0.1", 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def missing_prerequisites() -> list[str]:
@@ -61,9 +67,9 @@ class ClassroomHub:
     base: Path
     user_prefix: str
     passwords: dict[str, str]
-    port: int = field(default_factory=free_port)
-    hub_port: int = field(default_factory=free_port)
-    proxy_api_port: int = field(default_factory=free_port)
+    port: int = 0  # the three ports: chosen at the first start
+    hub_port: int = 0
+    proxy_api_port: int = 0
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
 
@@ -111,29 +117,41 @@ class ClassroomHub:
         return hub
 
     def start(self, *options: str) -> None:
-        """``python -m classroom start`` on this classroom's ports; returns once it answers."""
+        """``python -m classroom start``; returns once the hub answers through its proxy.
+
+        The first start picks free ports (again, should one be taken meanwhile); restarts keep
+        them, as a real hub keeps its address.
+        """
         if self.process is not None:
             raise RuntimeError("the hub is running already")
+        for _attempt in range(3 if self.starts == 0 else 1):
+            if self.starts == 0:
+                self.port, self.hub_port, self.proxy_api_port = free_ports(3)
+            if self._start_once(options):
+                self.starts += 1
+                return
+        raise RuntimeError(f"the hub did not start; its log ends with:\n{self.log_tail()}")
+
+    def _start_once(self, options: tuple[str, ...]) -> bool:
         command = [
             sys.executable, "-m", "classroom", "start", "--prefix", str(self.layout.prefix),
             "--port", str(self.port), "--hub-port", str(self.hub_port),
             "--proxy-api-port", str(self.proxy_api_port), *options,
         ]  # fmt: skip
         with self.log.open("ab") as out:
-            out.write(f"\n===== start {self.starts}: {' '.join(command)}\n".encode())
+            out.write(f"\n===== start: {' '.join(command)}\n".encode())
             out.flush()
             self.process = subprocess.Popen(command, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
-        self.starts += 1
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline and self.process.poll() is None:
             try:
                 if requests.get(f"{self.url}/hub/api/", timeout=5).status_code == 200:
-                    return
+                    return True
             except requests.RequestException:
                 pass
             time.sleep(0.3)
         self.stop()
-        raise RuntimeError(f"the hub did not start; its log ends with:\n{self.log_tail()}")
+        return False
 
     def stop(self) -> None:
         """SIGTERM, as ``systemctl stop`` or Ctrl+C would; attendees' servers keep running."""
@@ -179,9 +197,8 @@ class ClassroomHub:
             [sys.executable, "-m", "classroom", "teardown", "--prefix", str(self.layout.prefix)],
             cwd=ROOT, capture_output=True, timeout=300,
         )  # fmt: skip
-        for entry in pwd.getpwall():  # should setup have failed before writing the roster
-            if entry.pw_name.startswith(self.user_prefix):
-                accounts.remove_system_user(entry.pw_name)
+        # Should setup have failed before writing the roster:
+        accounts.remove_system_users(self.leftover_accounts())
         shutil.rmtree(self.base, ignore_errors=True)
 
     def leftover_accounts(self) -> list[str]:
