@@ -7,6 +7,7 @@ hub's database, is root's alone (0700)::
     <prefix>/workshop/     notebooks/, solutions/ (read-only), helpers/, data/, requirements.txt
     <prefix>/venv/         the workshop's pinned environment: attendees' servers and kernels
     <prefix>/first_login.py, <prefix>/matplotlib/  what an attendee's first start copies home
+    <prefix>/run/<uid>/    0700, the attendee's: their kernels' sockets
     <prefix>/hub/          0700: accounts.json, passwords.txt, secrets, jupyterhub.sqlite
 """
 
@@ -48,6 +49,11 @@ class Layout:
     @property
     def font_cache(self) -> Path:
         return self.prefix / "matplotlib"
+
+    @property
+    def runtime(self) -> Path:
+        """Attendees' Jupyter runtime folders, ``run/<uid>``: short paths, for kernel sockets."""
+        return self.prefix / "run"
 
     @property
     def hub(self) -> Path:

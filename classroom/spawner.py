@@ -30,6 +30,8 @@ from typing import Any
 from jupyterhub.spawner import LocalProcessSpawner, set_user_setuid
 from traitlets import Dict, Integer, Unicode, default
 
+from classroom.layout import Layout
+
 
 class WorkshopSpawner(LocalProcessSpawner):
     """A :class:`LocalProcessSpawner` for the classroom's accounts and shared environment."""
@@ -56,12 +58,12 @@ class WorkshopSpawner(LocalProcessSpawner):
             raise RuntimeError(f"{self.user.name!r} has no system account: run setup") from None
 
     @property
-    def _prefix(self) -> Path:
-        return Path(self.workshop_prefix)
+    def layout(self) -> Layout:
+        return Layout(Path(self.workshop_prefix))
 
     @default("cmd")
     def _default_cmd(self) -> list[str]:
-        return [str(self._prefix / "venv" / "bin" / "jupyterhub-singleuser")]
+        return [str(self.layout.venv / "bin" / "jupyterhub-singleuser")]
 
     @default("notebook_dir")
     def _default_notebook_dir(self) -> str:
@@ -80,7 +82,7 @@ class WorkshopSpawner(LocalProcessSpawner):
     @property
     def runtime_dir(self) -> Path:
         """The attendee's Jupyter runtime folder: short, since socket paths have 107 bytes."""
-        return self._prefix / "run" / str(pwd.getpwnam(self.system_user).pw_uid)
+        return self.layout.runtime / str(pwd.getpwnam(self.system_user).pw_uid)
 
     def prepare_runtime_dir(self) -> None:
         """Create ``runtime_dir`` (as root), owned by the attendee, 0700."""
@@ -127,7 +129,7 @@ class WorkshopSpawner(LocalProcessSpawner):
 
     def get_env(self) -> dict[str, Any]:
         env = super().get_env()
-        env["PATH"] = f"{self._prefix / 'venv' / 'bin'}:/usr/local/bin:/usr/bin:/bin"
+        env["PATH"] = f"{self.layout.venv / 'bin'}:/usr/local/bin:/usr/bin:/bin"
         env["JUPYTER_RUNTIME_DIR"] = str(self.runtime_dir)
         # One BLAS thread per kernel: a room of kernels shares a few cores.
         env.update(OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", MKL_NUM_THREADS="1")
@@ -139,11 +141,12 @@ class WorkshopSpawner(LocalProcessSpawner):
     async def prepare_home(self) -> None:
         """Run ``first_login.py`` as the attendee (the same account switch and limits)."""
         home = pwd.getpwnam(self.system_user).pw_dir
+        layout = self.layout
         process = await asyncio.create_subprocess_exec(
-            str(self._prefix / "venv" / "bin" / "python"),
-            str(self._prefix / "first_login.py"),
-            str(self._prefix / "workshop"),
-            str(self._prefix / "matplotlib"),
+            str(layout.python),
+            str(layout.first_login),
+            str(layout.workshop),
+            str(layout.font_cache),
             env={"HOME": home, "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
             preexec_fn=self.make_preexec_fn(self.user.name),
             stdout=asyncio.subprocess.PIPE,

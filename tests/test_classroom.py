@@ -466,7 +466,7 @@ def test_isolation_between_attendees(classroom: Classroom) -> None:
         "roster": str(layout.accounts),
         "database": str(layout.database),
         "other_pid": server_pid(classroom, name_b),
-        "other_runtime": str(layout.prefix / "run" / str(classroom.hub.system_user(name_b).pw_uid)),
+        "other_runtime": str(layout.runtime / str(classroom.hub.system_user(name_b).pw_uid)),
         "hub_api": f"http://127.0.0.1:{classroom.hub.hub_port}/hub/api",
         "proxy_api": f"http://127.0.0.1:{classroom.hub.proxy_api_port}",
         "other_server": server_target(classroom, name_b),
@@ -594,6 +594,7 @@ def run_all_in_lab(page: Any, url: str, name: str, relative: str) -> list[dict[s
     return page.evaluate(CELLS)
 
 
+@pytest.mark.browser  # also a browser test: `-m "not browser"` leaves it out
 def test_browser_two_attendees(classroom: Classroom) -> None:
     """Two attendees log in with Chromium: own notebooks, a check cell, a slider that reacts."""
     from test_browser import CHROMIUM, CHROMIUM_ARGS, check_execution, check_figures, check_widgets
@@ -722,3 +723,10 @@ def test_idle_servers_are_culled(classroom: Classroom) -> None:
     assert before <= culled, f"stopped, but not by the culler: {before - culled}"
     for name in before:
         assert (classroom.home(name) / "notebooks" / "01_linear_regression.ipynb").exists()
+
+
+def test_the_hub_logged_no_error(classroom: Classroom) -> None:
+    """Nothing above went wrong silently: no ERROR or CRITICAL line in the hub's log (which
+    holds the proxy's, the culler's and every attendee's server's too)."""
+    errors = classroom.hub.errors_in_log()
+    assert not errors, "\n".join(errors[:20])
