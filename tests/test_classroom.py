@@ -30,6 +30,7 @@ import json
 import os
 import re
 import statistics
+import sys
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -42,11 +43,16 @@ import pytest
 import requests
 import websocket
 from classroom_client import Attendee, HubError, Kernel, login
-from classroom_hub import ClassroomHub, missing_prerequisites
 from jupyterhub.traitlets import ByteSpecification
 
-from classroom.accounts import processes_of
 from classroom.settings import Settings
+
+if not sys.platform.startswith("linux"):  # Unix accounts, /proc, setrlimit: a Linux server
+    pytest.skip("the classroom server runs on Linux", allow_module_level=True)
+
+from classroom_hub import ClassroomHub, missing_prerequisites  # noqa: E402
+
+from classroom.accounts import processes_of  # noqa: E402
 
 pytestmark = pytest.mark.classroom
 
@@ -441,6 +447,8 @@ def test_isolation_between_attendees(classroom: Classroom) -> None:
         assert status in (403, 404), f"{name_a}: {method} {path} -> {status}"
     assert b.server()["ready"], f"{name_b}'s server was touched"
     admin = classroom.attendee(INSTRUCTOR)
+    assert admin.expect(200, "GET", "/hub/api/user").json()["admin"], "the instructor is admin"
+    assert not a.expect(200, "GET", "/hub/api/user").json()["admin"]
     listed = {user["name"] for user in admin.expect(200, "GET", "/hub/api/users").json()}
     assert {name_a, name_b} <= listed, "the instructor (admin) lists every attendee"
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import stat
 from pathlib import Path
@@ -18,6 +19,8 @@ from classroom import credentials, passwords, roster
 from classroom.auth import AttendeePasswordAuthenticator
 from classroom.first_login import prepare_home
 from classroom.settings import ENVIRONMENT_VARIABLE, Settings
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="the classroom server runs on Linux")
 
 ROOT = Path(__file__).resolve().parent.parent
 KUBERNETES = ROOT / "classroom" / "kubernetes"
