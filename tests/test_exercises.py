@@ -180,3 +180,20 @@ def test_presenter_copies_are_checked_like_the_exercises(tmp_path, capsys):
     (tmp_path / "presenter" / "01_demo.ipynb").write_text("{}")
     assert main([str(solution), "--out", str(out), "--check"]) == 1
     assert "presenter/01_demo.ipynb is out of date" in capsys.readouterr().err
+
+
+def test_checkpoint_folders_do_not_count_for_the_sync_check(tmp_path, monkeypatch, capsys):
+    solutions = tmp_path / "solutions"
+    solutions.mkdir()
+    _solution_notebook(solutions / "01_demo.ipynb", "x = 1")
+    monkeypatch.setattr(exercises, "SOLUTIONS", solutions)
+    out = tmp_path / "out"
+    assert main(["--out", str(out)]) == 0
+    for folder in (out, tmp_path / "presenter"):
+        checkpoints = folder / ".ipynb_checkpoints"
+        checkpoints.mkdir()
+        (checkpoints / "01_demo-checkpoint.ipynb").write_text("{}")
+    assert main(["--check", "--out", str(out)]) == 0, capsys.readouterr().err
+    (out / "02_extra.ipynb").write_text("{}")  # a stray notebook beside them is still reported
+    assert main(["--check", "--out", str(out)]) == 1
+    assert "02_extra.ipynb has no solution notebook" in capsys.readouterr().err

@@ -22,16 +22,6 @@ from helpers.reference.linear_regression import add_bias
 from helpers.reference.logistic_regression import sigmoid
 from helpers.reference.neural_networks import init_weights, mlp_forward, tanh
 
-__all__ = [
-    "sigmoid_derivative", "tanh_derivative", "mlp_loss", "output_delta", "hidden_delta",
-    "weight_gradient", "backprop", "train_mlp", "relu", "relu_derivative",
-    "local_derivatives", "topological_order", "gradients", "Value",
-    # the challenges
-    "softplus", "softplus_derivative", "regression_loss", "regression_backprop", "divide",
-    # helpers added for the notebook (not exercises)
-    "flatten_weights", "unflatten_weights", "mlp_predict_proba", "dead_units",
-]
-
 Activation = Callable[[np.ndarray], np.ndarray]
 
 

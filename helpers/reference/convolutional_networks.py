@@ -31,13 +31,6 @@ from helpers.reference.training_in_practice import (
     softmax_cross_entropy_gradient,
 )
 
-__all__ = [
-    "output_size", "im2col", "col2im", "conv2d_forward", "conv2d_backward", "conv2d_transpose",
-    "maxpool_forward", "maxpool_backward", "avgpool_forward", "avgpool_backward",
-    "CnnLayers", "REFERENCE_LAYERS", "init_cnn", "cnn_forward", "cnn_loss", "cnn_gradients",
-    "cnn_predict", "cosine_learning_rate", "train_cnn",
-]
-
 
 # --------------------------------------------------------------------------- shapes and checks
 def output_size(size: int, k: int, stride: int = 1, padding: int = 0) -> int:

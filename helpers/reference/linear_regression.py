@@ -7,12 +7,6 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = [
-    "add_bias", "predict", "mse_loss", "mse_gradient", "gradient_descent", "normal_equation",
-    "polynomial_features", "standardize", "gradient_descent_path", "mse_loss_grid",
-    "momentum_descent", "line_search_step", "mae_loss", "mae_gradient", "mae_descent",
-]
-
 
 def add_bias(X: np.ndarray) -> np.ndarray:
     """Append a column of ones as the last column.

@@ -12,12 +12,6 @@ from collections.abc import Iterator
 
 import numpy as np
 
-__all__ = [
-    "sigmoid", "predict_proba", "cross_entropy_loss", "cross_entropy_gradient",
-    "quadratic_features", "minibatches", "sgd", "accuracy", "sgd_momentum", "one_vs_rest",
-    "newton_step",
-]
-
 
 def sigmoid(z: np.ndarray | float) -> np.ndarray | float:
     """The logistic function ``1 / (1 + exp(-z))``, same shape as ``z`` (scalars too).

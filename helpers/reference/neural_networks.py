@@ -14,11 +14,6 @@ import numpy as np
 from helpers.reference.linear_regression import add_bias
 from helpers.reference.logistic_regression import sigmoid
 
-__all__ = [
-    "perceptron_predict", "perceptron_train", "tanh", "layer_forward", "mlp_forward",
-    "init_weights", "perceptron_pocket", "xor_network", "softplus",
-]
-
 Activation = Callable[[np.ndarray], np.ndarray]
 
 

@@ -28,13 +28,6 @@ import numpy as np
 
 from helpers.reference.logistic_regression import sigmoid
 
-__all__ = [
-    "rnn_step_forward", "rnn_step_backward", "rnn_forward", "rnn_backward",
-    "clip_by_norm", "gru_parts", "gru_step_forward", "gru_step_backward",
-    "orthogonal", "gradient_norms_through_time", "cliff_loss",
-    "to_bits", "from_bits", "addition_data", "init_adder", "adder_loss", "adder_predict",
-]
-
 Forward = Callable[..., np.ndarray]
 Backward = Callable[..., tuple[np.ndarray, ...]]
 

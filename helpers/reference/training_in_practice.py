@@ -22,13 +22,6 @@ from helpers.reference.linear_regression import add_bias
 from helpers.reference.logistic_regression import minibatches
 from helpers.reference.neural_networks import mlp_forward
 
-__all__ = [
-    "train_validation_split", "xavier_init", "he_init", "l2_penalty", "l2_penalty_gradient",
-    "softmax", "one_hot", "softmax_cross_entropy", "softmax_cross_entropy_gradient",
-    "softmax_mlp_backprop", "train_classifier",
-    "decayed_learning_rate", "momentum_step", "dropout_backprop",
-]
-
 
 def train_validation_split(X: np.ndarray, y: np.ndarray, validation_fraction: float,
                            rng: np.random.Generator
