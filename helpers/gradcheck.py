@@ -46,25 +46,27 @@ from helpers.feedback import (
 Point = np.ndarray | list[np.ndarray]
 
 
-def numerical_gradient(
-    f: Callable[[np.ndarray], float], w: np.ndarray, eps: float = 1e-6
-) -> np.ndarray:
+def numerical_gradient(f: Callable[[Point], float], w: Point, eps: float = 1e-6) -> Point:
     """Central-difference estimate of the gradient of a scalar function.
 
     Parameters
     ----------
     f : callable
         ``f(w) -> float``.
-    w : ndarray, any shape
+    w : ndarray of any shape, or list of ndarrays
         Where to evaluate the gradient. It is perturbed one entry at a time and restored, so it is
-        left exactly as it was (also if ``f`` raises).
+        left exactly as it was (also if ``f`` raises). For a list (a network's weight matrices),
+        ``f`` receives the list and each block is perturbed in turn.
     eps : float
         Step of the central difference ``(f(w + eps e_i) - f(w - eps e_i)) / (2 eps)``.
 
     Returns
     -------
-    ndarray, same shape as ``w``, float64
+    ndarray shaped like ``w`` (float64), or a list of them for a list
     """
+    if isinstance(w, list):
+        # each block is perturbed in place, so f sees the change through the list
+        return [numerical_gradient(lambda _: f(w), block, eps) for block in w]
     w = np.asarray(w)
     if not np.issubdtype(w.dtype, np.floating):
         raise TypeError(f"numerical_gradient needs a float array, got dtype {w.dtype}")
@@ -245,7 +247,7 @@ def compare_gradients(
     analytic, problem = _as_gradient(grad(_copy_point(point)), point)
     if problem is not None:
         raise ValueError(problem)
-    numerical = _numerical(f, _copy_point(point), eps)
+    numerical = numerical_gradient(f, _copy_point(point), eps)
     return GradientComparison.of(analytic, numerical, threshold, atol, n_worst)
 
 
@@ -337,7 +339,7 @@ def check_gradient(
     """
     point = _copy_point(w)  # our own copy: the caller's arrays are never touched
     analytic = call_guarded(grad, (_copy_point(point),))
-    numeric = call_guarded(lambda v: _numerical(f, v, eps), (_copy_point(point),))
+    numeric = call_guarded(lambda v: numerical_gradient(f, v, eps), (_copy_point(point),))
     for outcome, what in ((analytic, "your gradient function"), (numeric, "the loss function")):
         if outcome.not_implemented:
             return _report(
@@ -379,14 +381,6 @@ def _copy_point(w: Any) -> Point:
     if _is_blocks(w):
         return [np.array(block, dtype=np.float64) for block in w]
     return np.array(w, dtype=np.float64)
-
-
-def _numerical(f: Callable[[Point], float], point: Point, eps: float) -> Point:
-    """:func:`numerical_gradient` of ``f`` at ``point``, block by block for a list."""
-    if isinstance(point, list):
-        # each block is perturbed in place, so f sees it through the list
-        return [numerical_gradient(lambda _: f(point), block, eps) for block in point]
-    return numerical_gradient(f, point, eps)
 
 
 def _as_gradient(value: Any, point: Point) -> tuple[Point | None, str | None]:

@@ -235,3 +235,17 @@ def test_check_gradient_of_a_list_reports_a_malformed_gradient():
         assert not result and phrase in result.message, result.message
     raised = check_gradient(lambda ws: ws[2], grad, weights)
     assert not raised and "the loss function raised IndexError" in raised.message
+
+
+def test_numerical_gradient_of_a_list_of_blocks():
+    blocks = [np.array([[1.0, -2.0]]), np.array([3.0, 0.5, -1.0])]
+    before = [b.copy() for b in blocks]
+
+    def f(ws):
+        return float(np.sum(ws[0] ** 2) + np.sum(ws[0]) * np.sum(ws[1] ** 3))
+
+    grads = numerical_gradient(f, blocks)
+    assert isinstance(grads, list) and [g.shape for g in grads] == [(1, 2), (3,)]
+    np.testing.assert_allclose(grads[0], 2 * blocks[0] + np.sum(blocks[1] ** 3), rtol=1e-7)
+    np.testing.assert_allclose(grads[1], np.sum(blocks[0]) * 3 * blocks[1] ** 2, rtol=1e-7)
+    assert all(np.array_equal(a, b) for a, b in zip(blocks, before, strict=True))

@@ -377,15 +377,8 @@ check_weight_gradient = make_check(Exercise(
 # --------------------------------------------------------------------------- backprop
 def _numerical_gradients(X, y, weights, activation, loss=ref.mlp_loss) -> list[np.ndarray]:
     """Central differences of a reference loss, one weight matrix at a time."""
-    grads = []
-    for index in range(len(weights)):
-        def layer_loss(W, index=index):
-            trial = list(weights)
-            trial[index] = W
-            return loss(X, y, trial, activation)
-
-        grads.append(numerical_gradient(layer_loss, np.array(weights[index], dtype=float)))
-    return grads
+    copies = [np.array(W, dtype=float) for W in weights]
+    return numerical_gradient(lambda trial: loss(X, y, trial, activation), copies)
 
 
 _HIDDEN = {"tanh": (tanh, ref.tanh_derivative), "sigmoid": (sigmoid, ref.sigmoid_derivative),

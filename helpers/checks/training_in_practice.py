@@ -864,15 +864,8 @@ check_softmax_cross_entropy_gradient = make_check(Exercise(
 # --------------------------------------------------------------------- softmax_mlp_backprop
 def _numerical_backprop(X, y, weights, lam) -> list[np.ndarray]:
     """Central differences of :func:`total_loss`, one weight matrix at a time."""
-    grads = []
-    for index in range(len(weights)):
-        def loss(W, index=index):
-            trial = list(weights)
-            trial[index] = W
-            return total_loss(X, y, trial, lam)
-
-        grads.append(numerical_gradient(loss, np.array(weights[index], dtype=float)))
-    return grads
+    copies = [np.array(W, dtype=float) for W in weights]
+    return numerical_gradient(lambda trial: total_loss(X, y, trial, lam), copies)
 
 
 def _network(rng: np.random.Generator, sizes: Sequence[int]) -> list[np.ndarray]:
